@@ -120,3 +120,19 @@ def test_assert_no_pii_names_path_and_pattern_but_never_the_number():
 
 def test_assert_no_pii_passes_clean_data():
     assert_no_pii({"amount_minor": 13812345678, "note": "已整改完毕"}, where="test")
+
+
+def test_mobile_with_country_prefix_is_caught():
+    from shared.events.pii import find_pii
+
+    for text in ("+8613812345678", "008613812345678", "86 13812345678", "电话+86-13812345678"):
+        assert find_pii({"note": text}) == ["$.note: mobile"], text
+
+
+def test_uuids_are_never_mistaken_for_mobile_numbers():
+    from shared.events.pii import find_pii
+
+    # The last group holds "13912345678" followed by a hex letter: the bare pattern matches it.
+    ident = "5b0c2d1e-0486-4c3e-9d1e-13912345678a"
+    assert find_pii({"campaign_id": ident, "ids": [ident]}) == []
+    assert find_pii({"note": f"{ident} 13912345678"}) == ["$.note: mobile"]

@@ -1,0 +1,49 @@
+# The project's commands (README "Commands"). Everything runs through uv's locked venv.
+SHELL := /bin/bash
+UV ?= uv
+PY := $(UV) run --frozen python
+MEMBERS := shared deploy/devstack $(wildcard services/*)
+
+.PHONY: help install up down status demo test check lint typecheck arch fmt bench docs
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install:  ## uv, the venv, the Kafka jars, PostgreSQL binaries (what is missing)
+	@bash deploy/install.sh
+
+up: install  ## start Kafka, PostgreSQL and every service in the background
+	@$(PY) -m devstack up
+
+down:  ## stop the local stack; no process is left behind
+	@$(PY) -m devstack down
+
+status:  ## what runs where
+	@$(PY) -m devstack status
+
+demo: install  ## start the stack and load the 2024 demo year (until the demo lands: make up)
+	@$(PY) -m devstack up
+	@echo "演示数据加载器尚未完成（issue: demo year）；本地服务已启动，见上表。"
+
+test: install  ## every test against one real Kafka broker and one PostgreSQL
+	@$(PY) -m devstack test $(PYTEST_ARGS)
+
+check: lint typecheck arch  ## ruff, mypy --strict, import-linter
+
+lint:
+	@$(UV) run --frozen ruff format --check .
+	@$(UV) run --frozen ruff check .
+
+fmt:
+	@$(UV) run --frozen ruff format .
+	@$(UV) run --frozen ruff check --fix .
+
+typecheck:
+	@set -e; for m in $(MEMBERS); do echo "mypy $$m"; (cd $$m && $(UV) run --frozen mypy --config-file $(CURDIR)/pyproject.toml src $$( [ -d tests ] && echo tests )); done
+	@$(UV) run --frozen mypy tests bench
+
+arch:
+	@$(UV) run --frozen lint-imports
+
+bench: install  ## throughput and latency ratios against same-run baselines (bench/results/)
+	@$(PY) -m bench

@@ -1,0 +1,61 @@
+"""PostgreSQL plumbing: the pool of a service, bound to its own schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import asyncpg
+
+# Errors that mean "the database is not reachable right now", not "this statement is wrong".
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    TimeoutError,
+)
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """Decode json and jsonb as Python objects on every connection."""
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(
+    dsn: str, *, schema: str, min_size: int = 1, max_size: int = 10
+) -> asyncpg.Pool:
+    """A pool whose connections resolve unqualified names in the service's schema."""
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=init_connection,
+        server_settings={"search_path": schema, "application_name": schema},
+        command_timeout=30,
+    )
+    return pool
+
+
+async def connect(dsn: str, *, schema: str) -> asyncpg.Connection:
+    """One dedicated connection (relay leadership, LISTEN) in the service's schema."""
+    conn: asyncpg.Connection = await asyncpg.connect(
+        dsn, server_settings={"search_path": schema, "application_name": f"{schema}-dedicated"}
+    )
+    await init_connection(conn)
+    return conn
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database is down or unreachable (retry, do not blame input)."""
+    return isinstance(exc, UNAVAILABLE_ERRORS)
+
+
+def jsonable(value: Any) -> Any:
+    """Round-trip through JSON so stored documents equal what a reader gets back."""
+    return json.loads(json.dumps(value, default=str))

@@ -1,0 +1,61 @@
+"""The write side of the transactional outbox: call it inside the state change's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+from opentelemetry import propagate
+
+from shared.events.envelope import CloudEvent
+from shared.events.pii import assert_no_pii
+from shared.events.registry import REGISTRY
+
+_INSERT = """
+INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
+"""
+
+
+def notify_channel(schema: str) -> str:
+    """The LISTEN/NOTIFY channel that wakes a schema's relay."""
+    return f"outbox_{schema}"
+
+
+def trace_headers() -> dict[str, str]:
+    """The current W3C trace context, stored with each row so the relay publishes under it."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return {k: v for k, v in carrier.items() if k in ("traceparent", "tracestate")}
+
+
+async def add(conn: asyncpg.Connection, envelopes: Sequence[CloudEvent], *, schema: str) -> None:
+    """Append events to the outbox in the caller's transaction, and wake the relay on commit.
+
+    Raises:
+        RuntimeError: when called outside a transaction (the event would not be atomic).
+        PersonalDataError: when a string value looks like an ID-card or mobile number.
+        KeyError: for an event type that no contract registers.
+    """
+    if not envelopes:
+        return
+    if not conn.is_in_transaction():
+        raise RuntimeError("outbox.add must run inside the state change's transaction")
+    topics: list[str] = []
+    for envelope in envelopes:
+        contract = REGISTRY.contract(envelope.type)
+        if contract is None:
+            raise KeyError(f"no contract registers event type {envelope.type}")
+        assert_no_pii(envelope.data, where=envelope.type)
+        topics.append(contract.TOPIC)
+    headers = trace_headers()
+    await conn.execute(
+        _INSERT,
+        [e.id for e in envelopes],
+        topics,
+        [e.subject for e in envelopes],
+        [e.type for e in envelopes],
+        [e.model_dump(mode="json", exclude_none=True) for e in envelopes],
+        [headers] * len(envelopes),
+    )
+    await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))

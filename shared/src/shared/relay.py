@@ -1,0 +1,230 @@
+"""The outbox relay: one leader per service publishes committed outbox rows to Kafka, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import asyncpg
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
+
+from shared import db
+from shared.events.envelope import CONTENT_TYPE
+from shared.kafka import encode_headers, make_producer
+from shared.metrics import Metrics
+from shared.outbox import notify_channel
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("shared.relay")
+
+_CLAIM = """
+SELECT seq, event_id, topic, key, event_type, payload, headers
+FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1
+"""
+_MARK = "UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])"
+_FAILED = """
+UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])
+"""
+_BACKLOG = """
+SELECT count(*) AS n, extract(epoch FROM clock_timestamp() - min(created_at)) AS age
+FROM outbox WHERE published_at IS NULL
+"""
+_CLEANUP = """
+DELETE FROM outbox WHERE seq IN (
+    SELECT seq FROM outbox
+    WHERE published_at IS NOT NULL AND published_at < clock_timestamp() - make_interval(secs => $1)
+    LIMIT 5000)
+"""
+
+
+class Producer(Protocol):
+    """What the relay needs of a Kafka producer (aiokafka's AIOKafkaProducer has it)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(
+        self,
+        topic: Any,
+        value: Any = None,
+        key: Any = None,
+        partition: Any = None,
+        timestamp_ms: Any = None,
+        headers: Any = None,
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    """Where the relay reads and publishes, and how eagerly."""
+
+    dsn: str
+    schema: str
+    bootstrap: str
+    batch_size: int = 500
+    poll_interval_s: float = 1.0
+    retention_s: float = 3600.0
+    standby_interval_s: float = 2.0
+    topic_prefix: str = ""
+
+
+class Relay:
+    """Publishes outbox rows while holding the schema's relay advisory lock.
+
+    Rows are selected by ``published_at IS NULL`` in ``seq`` order, never by a "seq greater than
+    the last one seen" cursor: a transaction that took a lower seq but committed later is still
+    found. A batch is marked published only after every send is acknowledged; a failed batch is
+    sent again whole (consumers deduplicate by event id).
+    """
+
+    def __init__(
+        self,
+        config: RelayConfig,
+        *,
+        metrics: Metrics | None = None,
+        producer_factory: Callable[[], Producer] | None = None,
+    ) -> None:
+        self.config = config
+        self.metrics = metrics
+        self._producer_factory: Callable[[], Producer] = producer_factory or (
+            lambda: make_producer(config.bootstrap, client_id=f"{config.schema}-relay")
+        )
+        self._wake = asyncio.Event()
+        self.is_leader = False
+        self.published = 0
+
+    @property
+    def lock_key(self) -> str:
+        """The advisory-lock key: one relay leader per schema."""
+        return f"relay:{self.config.schema}"
+
+    async def run(self) -> None:
+        """Lead when possible, stand by otherwise, and recover from any outage; until cancelled."""
+        failures = 0
+        while True:
+            try:
+                led = await self._attempt_leadership()
+                failures = 0
+                if not led:
+                    await asyncio.sleep(self.config.standby_interval_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                log.warning(
+                    "relay interrupted; retrying",
+                    extra={"schema": self.config.schema, "error": repr(exc), "retry_in_s": delay},
+                )
+                await asyncio.sleep(delay)
+            finally:
+                self.is_leader = False
+                if self.metrics:
+                    self.metrics.relay_leader.labels(self.config.schema).set(0)
+
+    async def _attempt_leadership(self) -> bool:
+        conn = await db.connect(self.config.dsn, schema=self.config.schema)
+        try:
+            got = await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self.lock_key)
+            if not got:
+                return False
+            await self._lead(conn)
+            return True
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(conn.close(timeout=2))
+
+    async def _lead(self, conn: asyncpg.Connection) -> None:
+        self.is_leader = True
+        if self.metrics:
+            self.metrics.relay_leader.labels(self.config.schema).set(1)
+        log.info("relay leads", extra={"schema": self.config.schema})
+        await conn.add_listener(notify_channel(self.config.schema), self._on_notify)
+        producer = self._producer_factory()
+        await producer.start()
+        try:
+            last_cleanup = 0.0
+            while True:
+                self._wake.clear()
+                while await self._publish_batch(conn, producer):
+                    pass
+                if time.monotonic() - last_cleanup > 60:
+                    await conn.execute(_CLEANUP, self.config.retention_s)
+                    last_cleanup = time.monotonic()
+                await self._observe_backlog(conn)
+                # NOTIFY wakes us at once; the timeout is the fallback when a notification is lost.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.config.poll_interval_s)
+                if conn.is_closed():
+                    raise ConnectionError("relay lost its leadership connection")
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(producer.stop())
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _publish_batch(self, conn: asyncpg.Connection, producer: Producer) -> bool:
+        """Publish one batch; True when the batch was full (more may be waiting)."""
+        rows = await conn.fetch(_CLAIM, self.config.batch_size)
+        if not rows:
+            return False
+        seqs = [r["seq"] for r in rows]
+        try:
+            futures = [await self._send(producer, row) for row in rows]
+            await asyncio.gather(*futures)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await conn.execute(_FAILED, seqs, repr(exc)[:500])
+            raise
+        await conn.execute(_MARK, seqs)
+        self.published += len(rows)
+        if self.metrics:
+            self.metrics.relay_published.labels(self.config.schema).inc(len(rows))
+        return len(rows) == self.config.batch_size
+
+    async def _send(self, producer: Producer, row: asyncpg.Record) -> Any:
+        stored: dict[str, str] = row["headers"] or {}
+        parent = propagate.extract(stored)
+        with tracer.start_as_current_span(
+            f"{row['topic']} publish",
+            context=parent,
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": row["topic"],
+                "messaging.message.id": str(row["event_id"]),
+                "cloudevents.event_type": row["event_type"],
+            },
+        ):
+            headers = {
+                "content-type": CONTENT_TYPE,
+                "ce_type": row["event_type"],
+                "ce_id": str(row["event_id"]),
+            }
+            propagate.inject(headers)
+            value = json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":"))
+            return await producer.send(
+                self.config.topic_prefix + row["topic"],
+                value=value.encode(),
+                key=row["key"].encode(),
+                headers=encode_headers(headers),
+            )
+
+    async def _observe_backlog(self, conn: asyncpg.Connection) -> None:
+        if not self.metrics:
+            return
+        row = await conn.fetchrow(_BACKLOG)
+        schema = self.config.schema
+        self.metrics.outbox_backlog.labels(schema).set(row["n"] if row else 0)
+        age = float(row["age"]) if row and row["age"] is not None else 0.0
+        self.metrics.outbox_oldest_age.labels(schema).set(age)

@@ -1,0 +1,61 @@
+"""Service settings: one pydantic-settings object, built once by the composition root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads from its environment (each process has its own environment).
+
+    Secrets (database password inside ``DATABASE_URL``, tokens) come only from the environment
+    or files it names, never from the repository.
+    """
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    service_name: str = Field(description="One word: folder, package, schema, group, source.")
+    database_url: SecretStr = Field(description="postgresql://user:password@host:port/db")
+    db_schema: str = Field(default="", description="Schema the service owns; default = name.")
+    db_pool_min: int = Field(default=1, ge=0)
+    db_pool_max: int = Field(default=10, ge=1)
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_prefix: str = Field(
+        default="", description="Prepended to every topic name (shared clusters, test isolation)."
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8100
+    auth_tokens_file: Path | None = Field(
+        default=None, description="JSON {role: token}; keys role_2… are further persons."
+    )
+    auth_tokens_json: SecretStr | None = Field(
+        default=None, description="The same mapping inline (containers, tests)."
+    )
+    demo_mode: bool = Field(default=False, description="Enables the admin clock and sweeps.")
+    migrate_on_start: bool = True
+    log_level: str = "INFO"
+    log_dir: Path | None = None
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP endpoint; traces are exported only when set."
+    )
+    relay_enabled: bool = True
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_poll_interval_s: float = Field(default=1.0, gt=0)
+    relay_retention_s: float = Field(default=3600.0, ge=0, description="Keep published rows.")
+    consumer_max_attempts: int = Field(default=5, ge=1)
+    consumer_backoff_base_s: float = Field(default=0.2, ge=0)
+    consumer_backoff_max_s: float = Field(default=5.0, ge=0)
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @property
+    def schema_name(self) -> str:
+        """The PostgreSQL schema of this service."""
+        return self.db_schema or self.service_name
+
+    @property
+    def consumer_group(self) -> str:
+        """The Kafka consumer group of this service."""
+        return self.service_name
