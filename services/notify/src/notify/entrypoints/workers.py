@@ -1,0 +1,161 @@
+"""Background work: the dispatcher loop and the sweepers (escalation, stuck sends, retention).
+
+Every sweeper is a function of (pool, now), idempotent, run by the background loop and callable
+as ``POST /_admin/sweeps/{name}`` in demo mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import asyncpg
+
+from notify.adapters import audit
+from notify.adapters.delivery import Dispatcher
+from notify.adapters.escalation import Escalator
+from notify.adapters.metrics import NotifyMetrics
+from notify.adapters.notifications import Store
+from notify.domain.model import Status
+from shared.clock import Clock
+
+if TYPE_CHECKING:
+    from shared.service import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Bound:
+    """The running service's runtime, known once the background task starts."""
+
+    runtime: Runtime | None = None
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def pool(self) -> asyncpg.Pool:
+        """The runtime's pool."""
+        if self.runtime is None:
+            raise RuntimeError("notify is not running yet")
+        return self.runtime.pool
+
+    def clock(self) -> Clock:
+        """The runtime's clock."""
+        if self.runtime is None:
+            raise RuntimeError("notify is not running yet")
+        return self.runtime.clock
+
+
+@dataclass
+class Workers:
+    """The dispatcher and the sweepers, with their settings."""
+
+    bound: Bound
+    store: Store
+    dispatcher: Dispatcher
+    escalator: Escalator
+    metrics: NotifyMetrics
+    stuck_after_s: int
+    retention_days: int
+    dispatch_interval_s: float
+    sweep_interval_s: float
+    enabled: bool = True
+
+    def sweeps(self) -> dict[str, Callable[[datetime], Awaitable[int]]]:
+        """The sweepers by name (for the admin route)."""
+        return {
+            "dispatch": self.dispatcher.tick,
+            "escalations": self.escalator.sweep,
+            "stuck": self.release_stuck,
+            "purge": self.purge,
+            "gauges": self.refresh_gauges,
+        }
+
+    async def release_stuck(self, now: datetime) -> int:
+        """In-flight sends with no outcome after ``stuck_after_s`` (real time) are retried."""
+        async with self.bound.pool().acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "UPDATE notifications SET in_flight_since = NULL, next_attempt_at = $2 "
+                "WHERE in_flight_since < clock_timestamp() - make_interval(secs => $1) "
+                "AND status IN ('QUEUED', 'FAILED') RETURNING *",
+                float(self.stuck_after_s),
+                now,
+            )
+            for row in rows:
+                await conn.execute(
+                    "UPDATE delivery_attempts SET outcome = 'unknown' "
+                    "WHERE notification_id = $1 AND attempt = $2 AND outcome IS NULL",
+                    row["id"],
+                    row["attempts"],
+                )
+                await audit.record_for(
+                    conn,
+                    row,
+                    now,
+                    "stuck_released",
+                    attempt=row["attempts"],
+                    reason="no outcome recorded: will retry",
+                )
+        return len(rows)
+
+    async def purge(self, now: datetime) -> int:
+        """Drop rendered content and params of settled notifications past the retention."""
+        cutoff = now - timedelta(days=self.retention_days)
+        async with self.bound.pool().acquire() as conn, conn.transaction():
+            purged = await conn.fetchval(
+                "WITH p AS (UPDATE notifications SET params = NULL, rendered_subject = NULL, "
+                "rendered_body = NULL, purged_at = $2 WHERE created_at < $1 AND purged_at IS NULL "
+                "AND status NOT IN ('QUEUED', 'FAILED') RETURNING 1) SELECT count(*) FROM p",
+                cutoff,
+                now,
+            )
+            await conn.execute(
+                "UPDATE ack_chains SET params = NULL WHERE status <> 'OPEN' AND closed_at < $1",
+                cutoff,
+            )
+            if purged:
+                await audit.record(
+                    conn, now, "retention_purge", reason=f"{purged} notifications before {cutoff}"
+                )
+        return int(purged or 0)
+
+    async def refresh_gauges(self, now: datetime) -> int:
+        """Notifications by channel and status, for /metrics."""
+        rows = await self.bound.pool().fetch(
+            "SELECT channel, status, count(*) AS n FROM notifications GROUP BY channel, status"
+        )
+        self.metrics.by_status.clear()
+        for row in rows:
+            self.metrics.by_status.labels(row["channel"], row["status"]).set(row["n"])
+        for status in Status:
+            for channel in ("email", "sms", "robot"):
+                self.metrics.by_status.labels(channel, str(status)).inc(0)
+        return len(rows)
+
+    async def run(self, runtime: Runtime) -> None:
+        """The background task: bind the runtime, then dispatch and sweep until cancelled."""
+        self.bound.runtime = runtime
+        self.bound.started.set()
+        for collector in self.metrics.collectors:
+            with contextlib.suppress(ValueError):
+                runtime.metrics.registry.register(collector)
+        if not self.enabled:
+            return
+        last_sweep = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self.dispatcher.tick(runtime.clock.now())
+                if loop.time() - last_sweep >= self.sweep_interval_s:
+                    last_sweep = loop.time()
+                    for name in ("escalations", "stuck", "purge", "gauges"):
+                        await self.sweeps()[name](runtime.clock.now())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notify worker pass failed")
+            await asyncio.sleep(self.dispatch_interval_s)

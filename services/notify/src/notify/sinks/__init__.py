@@ -1,0 +1,1 @@
+"""Dev delivery sinks: ``python -m notify.sinks`` (never forwards anything to real people)."""
