@@ -1,0 +1,55 @@
+"""Types shared by the request and response models."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from inspection.domain.sites import BUREAU_SITE_ID
+
+M = TypeVar("M", bound=BaseModel)
+
+# Free text is stored here only (never in events); description/summary/note are PII-scanned.
+FreeText = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+HumanCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Code = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+    Field(description="ASCII machine code, e.g. FLOOD_DUTY"),
+]
+SiteRef = Annotated[
+    uuid.UUID | Literal["BUREAU"],
+    Field(description="Institution id from the replica, or BUREAU (the bureau itself)"),
+]
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size")]
+Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+
+
+class Request(BaseModel):
+    """A command body: unknown fields are refused (422 invalid_input)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    """An aggregate's state; ``aggregate_version`` counts its events."""
+
+    aggregate_version: int
+
+
+def site_id_of(ref: uuid.UUID | str) -> uuid.UUID:
+    """The id of a site reference (``BUREAU`` is the bureau's fixed id)."""
+    return BUREAU_SITE_ID if ref == "BUREAU" else uuid.UUID(str(ref))
+
+
+def render(model: type[M], item: Any) -> M:
+    """A response model from a domain dataclass (``version`` becomes ``aggregate_version``)."""
+    values = dataclasses.asdict(item)
+    values["aggregate_version"] = values.pop("version")
+    return model.model_validate(values)

@@ -1,0 +1,123 @@
+"""Helpers of the integration tests: sites through the replica, rejection checks, clock."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+
+from shared.clock import LOCAL_TZ, SimulatedClock
+from shared.events import envelope_for
+from shared.events.eldercare import InstitutionRegistered, InstitutionStatusChanged
+from shared.events.inspection import EVENTS
+from shared.http.auth import principal_for
+from shared.testing import Harness
+from shared.testing.harness import wait_until
+
+TOPICS = sorted({event.TOPIC for event in EVENTS})
+INSTITUTIONS = "eldercare.institutions"
+
+
+def person(key: str) -> str:
+    """The person id behind a token key (``safety_lead`` → S1 in these tests)."""
+    return str(principal_for(key).person_id)
+
+
+def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
+    """An Asia/Shanghai wall-clock instant."""
+    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ)
+
+
+def at(clock: SimulatedClock, day: date, hour: int = 10) -> None:
+    """Move the service clock to a local day and hour."""
+    clock.set(local(day.year, day.month, day.day, hour))
+
+
+async def site(
+    svc: Harness, *, status: str = "ACTIVE", kind: str = "ELDERCARE_PRIVATE", version: int = 1
+) -> str:
+    """A site registered in eldercare, once the replica has it."""
+    site_id = uuid.uuid4()
+    event = InstitutionRegistered(
+        institution_id=site_id,
+        filing_no=f"F-{site_id.hex[:8]}",
+        name="测试养老院",
+        kind=kind,  # type: ignore[arg-type]
+        county_code="430902",
+        township_code="430902001",
+        beds=40,
+        head_person_id=uuid.uuid4(),
+        status=status,  # type: ignore[arg-type]
+        registered_at=datetime(2020, 1, 1, tzinfo=UTC),
+    )
+    envelope = envelope_for(
+        event, source="eldercare", version=version, time=datetime(2020, 1, 1, tzinfo=UTC)
+    )
+    await svc.publish(envelope, topic=INSTITUTIONS)
+    await replica_has(svc, site_id, status)
+    return str(site_id)
+
+
+async def change_status(svc: Harness, site_id: str, status: str, *, version: int) -> None:
+    """An institution's status changes in eldercare, and the replica follows."""
+    event = InstitutionStatusChanged(
+        institution_id=uuid.UUID(site_id),
+        status=status,  # type: ignore[arg-type]
+        changed_at=datetime(2023, 6, 30, tzinfo=UTC),
+        reason_code="TEST",
+    )
+    envelope = envelope_for(
+        event, source="eldercare", version=version, time=datetime(2023, 6, 30, tzinfo=UTC)
+    )
+    await svc.publish(envelope, topic=INSTITUTIONS)
+    await replica_has(svc, uuid.UUID(site_id), status)
+
+
+async def replica_has(svc: Harness, site_id: uuid.UUID, status: str) -> None:
+    """Wait until the replica shows a site with a status."""
+
+    async def arrived() -> bool:
+        found = await svc.pool.fetchval("SELECT status FROM site_replica WHERE id = $1", site_id)
+        return bool(found == status)
+
+    await wait_until(arrived, timeout=30)
+
+
+async def outbox_size(svc: Harness) -> int:
+    """Rows ever written to the outbox (published rows are kept an hour)."""
+    return int(await svc.pool.fetchval("SELECT count(*) FROM outbox"))
+
+
+async def rejected(
+    svc: Harness,
+    call: Callable[[], Awaitable[httpx.Response]],
+    status: int,
+    code: str | None = None,
+    *,
+    tables: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Assert a command is refused with a problem, and changed nothing and emitted nothing."""
+    snapshot = [await svc.pool.fetch(f"SELECT * FROM {t} ORDER BY 1") for t in tables]  # noqa: S608
+    before_outbox = await outbox_size(svc)
+    await svc.drained()
+    before = await svc.end_offsets(TOPICS)
+    response = await call()
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    if code is not None:
+        assert problem["code"] == code, problem
+    assert await outbox_size(svc) == before_outbox
+    await svc.drained()
+    assert await svc.end_offsets(TOPICS) == before
+    after = [await svc.pool.fetch(f"SELECT * FROM {t} ORDER BY 1") for t in tables]  # noqa: S608
+    assert after == snapshot
+    return problem
+
+
+def data(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """The data of the events of one type (by the type's verb, e.g. ``hazard.overdue``)."""
+    return [e["data"] for e in events if e["type"] == f"inspection.{kind}.v1"]
