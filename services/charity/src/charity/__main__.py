@@ -1,7 +1,7 @@
 """``python -m charity serve|migrate|openapi``."""
 
-from charity.bootstrap import app, definition
 from charity.config import Settings
+from charity.entrypoints.app import app, definition
 from shared.cli import run
 
 if __name__ == "__main__":

@@ -1,0 +1,21 @@
+"""The composed charity service: bootstrap's definition plus the HTTP routers and consumers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from charity import bootstrap
+from charity.entrypoints.http.routes import funds
+from shared.clock import Clock
+from shared.service import ServiceDefinition, create_app
+from shared.settings import ServiceSettings
+
+
+def definition(settings: ServiceSettings) -> ServiceDefinition:
+    """What the running charity service is made of."""
+    return bootstrap.definition(settings, routers=[funds.router])
+
+
+def app(settings: ServiceSettings, *, clock: Clock | None = None) -> FastAPI:
+    """The charity service's ASGI app."""
+    return create_app(definition(settings), settings, clock=clock)

@@ -1,0 +1,196 @@
+"""Ports: what the use cases need from storage, the vault and the outbox (adapters implement)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Protocol
+from uuid import UUID
+
+from charity.domain.allocations import Allocation, Approval, Decision
+from charity.domain.beneficiaries import Beneficiary
+from charity.domain.childcare import ProviderRole, Session
+from charity.domain.commands import RecordDonation
+from charity.domain.disbursements import Disbursement
+from charity.domain.funds import Fund, Project
+from charity.domain.ledger import AllocationBalance, Entry, FundBalance
+from charity.domain.reconciliation import Outcome, Settled
+from charity.domain.replicas import ElderReplica, ElderStatus, InstitutionReplica
+from shared.events.base import IntegrationEvent
+
+
+class FundRepository(Protocol):
+    """Funds and their credits."""
+
+    async def get(self, fund_id: UUID, *, lock: bool = False) -> Fund | None: ...
+    async def add(self, fund: Fund, *, opened_at: datetime) -> None: ...
+    async def add_credit(
+        self, fund_id: UUID, *, amount_minor: int, credited_at: datetime, reference: str
+    ) -> None: ...
+    async def save(self, fund: Fund) -> None: ...
+
+
+class ProjectRepository(Protocol):
+    """Projects."""
+
+    async def get(self, project_id: UUID) -> Project | None: ...
+    async def add(self, project: Project, *, registered_at: datetime) -> None: ...
+
+
+class DonationRepository(Protocol):
+    """Donations and donors."""
+
+    async def donor_by_fingerprint(self, fingerprint: str) -> UUID | None: ...
+    async def donor_exists(self, donor_id: UUID) -> bool: ...
+    async def add_donor(
+        self, donor_id: UUID, *, donor_type: str, fingerprint: str | None, display_name: str | None
+    ) -> None: ...
+    async def add(self, cmd: RecordDonation, *, donor_id: UUID | None) -> None: ...
+
+
+class BeneficiaryRepository(Protocol):
+    """Beneficiaries and their enrolments."""
+
+    async def get(self, beneficiary_id: UUID, *, lock: bool = False) -> Beneficiary | None: ...
+    async def by_fingerprint(self, fingerprint: str) -> UUID | None: ...
+    async def add(
+        self,
+        beneficiary: Beneficiary,
+        *,
+        fingerprint: str | None,
+        account_token: UUID | None,
+        registered_at: datetime,
+    ) -> None: ...
+    async def add_enrolment(
+        self, beneficiary: Beneficiary, project_id: UUID, at: datetime
+    ) -> None: ...
+    async def deactivate(
+        self, beneficiary: Beneficiary, *, reason_code: str, at: datetime
+    ) -> None: ...
+    async def active_for_elder(self, elder_id: UUID) -> list[UUID]: ...
+    async def account_token(self, beneficiary_id: UUID) -> UUID | None: ...
+    async def enrolled_children(
+        self, project_id: UUID, child_ids: Sequence[UUID]
+    ) -> Mapping[UUID, bool]: ...
+
+
+class ReplicaRepository(Protocol):
+    """The eldercare replicas (elders, institutions)."""
+
+    async def elder(self, elder_id: UUID) -> ElderReplica | None: ...
+    async def institution(self, institution_id: UUID) -> InstitutionReplica | None: ...
+    async def elder_registered(
+        self, elder_id: UUID, *, county_code: str, age_band: str, version: int
+    ) -> None: ...
+    async def elder_left(
+        self, elder_id: UUID, *, status: ElderStatus, on: date, version: int
+    ) -> ElderReplica: ...
+    async def institution_registered(
+        self, institution_id: UUID, *, kind: str, county_code: str, status: str, version: int
+    ) -> None: ...
+    async def institution_status(
+        self, institution_id: UUID, *, status: str, version: int
+    ) -> None: ...
+
+
+class AllocationRepository(Protocol):
+    """Allocations and their stage decisions."""
+
+    async def get(self, allocation_id: UUID, *, lock: bool = False) -> Allocation | None: ...
+    async def add(self, allocation: Allocation, *, created_at: datetime) -> None: ...
+    async def save(self, allocation: Allocation, *, at: datetime) -> None: ...
+    async def add_decision(
+        self,
+        allocation: Allocation,
+        approval: Approval,
+        *,
+        decision: Decision,
+        reason_code: str | None,
+    ) -> None: ...
+    async def open_disbursements(self, allocation_id: UUID) -> int: ...
+    async def clean_reconciliation_covers(
+        self, allocation_id: UUID, disbursed_minor: int
+    ) -> bool: ...
+
+
+class DisbursementRepository(Protocol):
+    """Disbursements."""
+
+    async def get(self, disbursement_id: UUID, *, lock: bool = False) -> Disbursement | None: ...
+    async def add(self, disbursement: Disbursement) -> None: ...
+    async def save(self, disbursement: Disbursement) -> None: ...
+    async def settled_until(self, allocation_id: UUID, period_end_on: date) -> list[Settled]: ...
+
+
+class ReconciliationRepository(Protocol):
+    """Reconciliations and their discrepancies."""
+
+    async def add(
+        self,
+        reconciliation_id: UUID,
+        *,
+        allocation_id: UUID,
+        period_end_on: date,
+        outcome: Outcome,
+        at: datetime,
+    ) -> None: ...
+
+
+class SessionRepository(Protocol):
+    """Child-care sessions and providers."""
+
+    async def provider_role(self, person_id: UUID) -> ProviderRole | None: ...
+    async def put_provider(self, person_id: UUID, role: ProviderRole, at: datetime) -> None: ...
+    async def add(self, session: Session, *, at: datetime) -> None: ...
+
+
+class Ledger(Protocol):
+    """The double-entry ledger; balances are sums of entries."""
+
+    async def post(self, entries: Sequence[Entry], *, at: datetime) -> None: ...
+    async def fund_balance(self, fund_id: UUID) -> FundBalance: ...
+    async def allocation_balance(
+        self, allocation_id: UUID, amount_minor: int
+    ) -> AllocationBalance: ...
+
+
+class Vault(Protocol):
+    """The personal-data vault (encrypted per subject) and the keyed ID-card fingerprint."""
+
+    def fingerprint(self, id_card_no: str) -> str: ...
+    async def store(self, subject_id: UUID, data: Mapping[str, str]) -> None: ...
+    async def load(self, subject_id: UUID) -> dict[str, str] | None: ...
+    async def shred(self, subject_id: UUID) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: repositories on one connection, events buffered for the outbox."""
+
+    @property
+    def now(self) -> datetime: ...
+    @property
+    def funds(self) -> FundRepository: ...
+    @property
+    def projects(self) -> ProjectRepository: ...
+    @property
+    def donations(self) -> DonationRepository: ...
+    @property
+    def beneficiaries(self) -> BeneficiaryRepository: ...
+    @property
+    def replicas(self) -> ReplicaRepository: ...
+    @property
+    def allocations(self) -> AllocationRepository: ...
+    @property
+    def disbursements(self) -> DisbursementRepository: ...
+    @property
+    def reconciliations(self) -> ReconciliationRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def ledger(self) -> Ledger: ...
+    @property
+    def vault(self) -> Vault: ...
+    @property
+    def next_year_use(self) -> bool: ...
+
+    def emit(self, event: IntegrationEvent, *, version: int) -> None: ...
