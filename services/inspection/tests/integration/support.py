@@ -121,3 +121,50 @@ async def rejected(
 def data(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     """The data of the events of one type (by the type's verb, e.g. ``hazard.overdue``)."""
     return [e["data"] for e in events if e["type"] == f"inspection.{kind}.v1"]
+
+
+async def campaign(svc: Harness, start_on: str = "2024-01-01", end_on: str | None = None) -> str:
+    """A running campaign with a unique name."""
+    body = {
+        "code": "C3",
+        "name": f"安全生产治本攻坚-{uuid.uuid4().hex[:8]}",
+        "kind": "ROOT_CAUSE",
+        "start_on": start_on,
+        "end_on": end_on,
+        "lead_unit": "市民政局",
+    }
+    response = await svc.client.post("/campaigns", json=body, headers=svc.auth("safety_lead"))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def inspection(
+    svc: Harness,
+    *,
+    site_id: str,
+    campaign_id: str,
+    planned_on: str = "2024-03-06",
+    type_: str = "SPECIAL",
+    lead: str | None = None,
+    participants: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """A scheduled inspection."""
+    body = {
+        "site_id": site_id,
+        "type": type_,
+        "campaign_id": campaign_id,
+        "lead_person_id": lead or person("inspector"),
+        "participant_ids": list(participants),
+        "planned_on": planned_on,
+    }
+    response = await svc.client.post("/inspections", json=body, headers=svc.auth("inspector"))
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def post(svc: Harness, path: str, body: dict[str, Any], role: str = "inspector") -> Any:
+    """POST a command that must succeed; its JSON answer."""
+    response = await svc.client.post(path, json=body, headers=svc.auth(role))
+    assert response.status_code in (200, 201), response.text
+    return response.json()

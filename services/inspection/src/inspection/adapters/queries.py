@@ -12,7 +12,8 @@ from inspection.adapters.tables import statements, to_model
 
 T = TypeVar("T")
 
-# A filter is a SQL condition on trusted column names with ``{}`` where its parameter goes.
+# A filter is a SQL condition on trusted column names with ``{}`` where its parameter goes;
+# a tuple value fills several ``{}`` in order.
 Filter = tuple[str, Any]
 
 
@@ -39,8 +40,10 @@ async def fetch_many(  # noqa: PLR0913 - a query's independent parts, keyword-on
     for condition, value in filters:
         if value is None:
             continue
-        params.append(value)
-        conditions.append(condition.format(f"${len(params)}"))
+        values = value if isinstance(value, tuple) else (value,)
+        start = len(params) + 1
+        params.extend(values)
+        conditions.append(condition.format(*(f"${start + i}" for i in range(len(values)))))
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     params += [limit, offset]
     sql = f"{base}{where} ORDER BY {order_by} LIMIT ${len(params) - 1} OFFSET ${len(params)}"

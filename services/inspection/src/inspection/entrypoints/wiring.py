@@ -9,11 +9,17 @@ from fastapi import APIRouter
 
 from inspection.config import Settings
 from inspection.entrypoints.consumers import HANDLERS
-from inspection.entrypoints.http.routes import admin, campaigns, leaders
+from inspection.entrypoints.http.routes import admin, campaigns, hazards, inspections, leaders
 from inspection.entrypoints.scheduler import daily_sweeper
 from shared.service import Runtime
 
-ROUTERS: list[APIRouter] = [campaigns.router, leaders.router, admin.router]
+ROUTERS: list[APIRouter] = [
+    campaigns.router,
+    leaders.router,
+    inspections.router,
+    hazards.router,
+    admin.router,
+]
 
 __all__ = ["HANDLERS", "ROUTERS", "background"]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import UTC
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from inspection.domain.sites import BUREAU_SITE_ID
 
@@ -27,6 +28,8 @@ SiteRef = Annotated[
     uuid.UUID | Literal["BUREAU"],
     Field(description="Institution id from the replica, or BUREAU (the bureau itself)"),
 ]
+# Instants are stored and published in UTC (DOMAIN §3.2), whatever offset the caller used.
+Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
 
