@@ -94,18 +94,22 @@ async def test_overdue_and_escalated_hazards_reach_the_people_the_routing_table_
     hazard = await _hazard(svc, responsible, head, name="安化县敬老院")
     await hazard.overdue(svc, later(START, days=15))
     rows = await wait_rows(
-        svc, "SELECT * FROM notifications WHERE subject_id = $1 AND rule_code = 'hazard_overdue'",
-        hazard.hazard_id, count=6,
-    )  # fmt: skip
+        svc,
+        "SELECT * FROM notifications WHERE subject_id = $1 AND rule_code = 'hazard_overdue'",
+        hazard.hazard_id,
+        count=6,
+    )
     assert {r["recipient_person_id"] for r in rows} == {responsible, head, org["safety"]}
     assert {r["channel"] for r in rows} == {"email", "robot"}
     assert {r["priority"] for r in rows} == {"HIGH"}
 
     await hazard.escalated(svc, later(START, days=23))
     rows = await wait_rows(
-        svc, "SELECT * FROM notifications WHERE subject_id = $1 AND rule_code = 'hazard_escalated'",
-        hazard.hazard_id, count=3,
-    )  # fmt: skip
+        svc,
+        "SELECT * FROM notifications WHERE subject_id = $1 AND rule_code = 'hazard_escalated'",
+        hazard.hazard_id,
+        count=3,
+    )
     assert {r["recipient_person_id"] for r in rows} == {org["main"]}
     assert {r["channel"] for r in rows} == {"email", "robot", "sms"}
     assert {r["priority"] for r in rows} == {"URGENT"}
@@ -130,17 +134,20 @@ async def test_submitted_rectification_cancels_queued_reminders_and_nothing_is_s
             await hazard.overdue(svc, later(START, days=15))
             await hazard.submitted(svc, later(START, days=15, hours=1), verifier)
             await wait_rows(
-                svc, "SELECT 1 FROM hazards WHERE hazard_id = $1 AND status = 'SUBMITTED'",
+                svc,
+                "SELECT 1 FROM hazards WHERE hazard_id = $1 AND status = 'SUBMITTED'",
                 hazard.hazard_id,
-            )  # fmt: skip
+            )
             reminders = await svc.pool.fetch(
                 "SELECT * FROM notifications WHERE subject_id = $1 AND rule_code <> "
                 "'hazard_submitted'",
                 hazard.hazard_id,
             )
             assert {r["rule_code"] for r in reminders} == {
-                "hazard_assigned", "hazard_approaching", "hazard_overdue",
-            }  # fmt: skip
+                "hazard_assigned",
+                "hazard_approaching",
+                "hazard_overdue",
+            }
             assert {r["status"] for r in reminders} == {"CANCELLED"}
             chains = await svc.pool.fetch(
                 "SELECT status FROM ack_chains WHERE subject_id = $1", hazard.hazard_id

@@ -25,25 +25,42 @@ async def test_missing_person_at_3am_is_sent_at_once_and_a_normal_message_waits_
     await wait_rows(svc, "SELECT 1 FROM branches WHERE county_code = $1", county)
 
     case_id = uuid.uuid4()
-    await inject(svc, ec.MissingCaseReported(
-        case_id=case_id, elder_id=uuid.uuid4(), county_code=county, reported_at=NIGHT,
-    ), 1, NIGHT)  # fmt: skip
+    await inject(
+        svc,
+        ec.MissingCaseReported(
+            case_id=case_id,
+            elder_id=uuid.uuid4(),
+            county_code=county,
+            reported_at=NIGHT,
+        ),
+        1,
+        NIGHT,
+    )
     [sms] = await wait_messages(sink, "sms", leader_contact["phone"])
     assert "老人走失" in sms["text"]
     assert "3月7日 03:00" in sms["text"]
     await wait_messages(sink, "robot", leader_contact["chat_id"])
     await wait_messages(sink, "sms", duty_contact["phone"])
     urgent = await wait_rows(
-        svc, "SELECT * FROM notifications WHERE subject_id = $1 AND status = 'DELIVERED'",
-        case_id, count=4,
-    )  # fmt: skip
+        svc,
+        "SELECT * FROM notifications WHERE subject_id = $1 AND status = 'DELIVERED'",
+        case_id,
+        count=4,
+    )
     assert {r["priority"] for r in urgent} == {"URGENT"}
     assert all(r["not_before"] is None for r in urgent)
 
     point = uuid.uuid4()
-    await inject(svc, ec.MealPointSuspended(
-        meal_point_id=point, suspended_at=NIGHT, reason_code="FOOD_SAFETY_CHECK",
-    ), 2, NIGHT)  # fmt: skip
+    await inject(
+        svc,
+        ec.MealPointSuspended(
+            meal_point_id=point,
+            suspended_at=NIGHT,
+            reason_code="FOOD_SAFETY_CHECK",
+        ),
+        2,
+        NIGHT,
+    )
     [queued] = await wait_rows(svc, "SELECT * FROM notifications WHERE subject_id = $1", point)
     assert queued["priority"] == "NORMAL"
     assert queued["status"] == "QUEUED"
