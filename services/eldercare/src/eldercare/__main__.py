@@ -1,7 +1,7 @@
 """``python -m eldercare serve|migrate|openapi``."""
 
-from eldercare.bootstrap import app, definition
 from eldercare.config import Settings
+from eldercare.entrypoints.app import app, definition
 from shared.cli import run
 
 if __name__ == "__main__":

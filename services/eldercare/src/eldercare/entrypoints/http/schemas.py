@@ -1,0 +1,174 @@
+"""Response models of the eldercare API (request models are the use cases' commands)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from eldercare.domain.elders import Elder
+from eldercare.domain.institutions import Institution
+from eldercare.domain.wristbands import MissingCase, Wristband
+from eldercare.service_layer.personal_data import ElderView
+from eldercare.service_layer.ports import AuditEntry
+
+
+class InstitutionOut(BaseModel):
+    """A site of the registry."""
+
+    id: UUID
+    filing_no: str
+    name: str
+    kind: str
+    county_code: str
+    township_code: str
+    beds: int
+    head_person_id: UUID
+    status: str
+    registered_at: datetime
+    status_changed_at: datetime | None
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, site: Institution) -> InstitutionOut:
+        """From the aggregate."""
+        return cls(**_fields(site), aggregate_version=site.version)
+
+
+class MaskedPersonal(BaseModel):
+    """Personal data as shown by default: masked, never clear (None once erased)."""
+
+    name: str | None = Field(description="张*三")
+    id_card_no: str | None = Field(description="430***********1234")
+    phone: str | None = Field(description="138****1234")
+    address: str | None = Field(description="The first characters only")
+
+
+class ElderOut(BaseModel):
+    """An elder's record: public attributes and masked personal data."""
+
+    id: UUID
+    age_band: str
+    sex: str
+    county_code: str
+    township_code: str
+    care_pillars: list[str]
+    status: str
+    institution_id: UUID | None
+    registered_at: datetime
+    died_on: date | None
+    moved_out_on: date | None
+    erased: bool
+    personal: MaskedPersonal | None
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, view: ElderView) -> ElderOut:
+        """From the masked view."""
+        return cls.from_elder(view.elder, MaskedPersonal(**view.personal))
+
+    @classmethod
+    def from_elder(cls, elder: Elder, personal: MaskedPersonal | None = None) -> ElderOut:
+        """From the aggregate (personal data left out unless given)."""
+        data = _fields(elder)
+        data.pop("id_card_hmac")
+        data.pop("erased_at")
+        data["care_pillars"] = list(elder.care_pillars)
+        return cls(
+            **data,
+            erased=elder.erased_at is not None,
+            personal=personal,
+            aggregate_version=elder.version,
+        )
+
+
+class EmergencyContactOut(BaseModel):
+    """An emergency contact in clear."""
+
+    name: str
+    phone: str
+    relation: str
+
+
+class ElderPersonalData(BaseModel):
+    """Clear personal data: only the fields the caller's scopes allow; this read was audited."""
+
+    elder_id: UUID
+    name: str | None = None
+    id_card_no: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    birth_date: date | None = None
+    emergency_contacts: list[EmergencyContactOut] | None = None
+    special_basis: list[str] | None = None
+    ability_level: str | None = None
+    dementia_risk: bool | None = None
+    fields: list[str] = Field(description="The fields returned (and audited)")
+
+
+class AuditEntryOut(BaseModel):
+    """One audited access to personal data."""
+
+    id: int
+    actor_person_id: UUID
+    actor_role: str
+    subject_type: str
+    subject_id: UUID
+    action: str
+    fields: list[str]
+    purpose: str
+    at: datetime
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryOut:
+        """From the port's entry."""
+        return cls(**{**_fields(entry), "fields": list(entry.fields)})
+
+
+class VaultRotated(BaseModel):
+    """How many data keys were re-wrapped with the current master key."""
+
+    rewrapped: int
+    key_id: str
+
+
+class WristbandOut(BaseModel):
+    """A yellow wristband (restricted: it implies dementia risk)."""
+
+    id: UUID
+    code: str
+    elder_id: UUID
+    brand_project_id: UUID
+    issued_at: datetime
+    status: str
+    deactivated_at: datetime | None
+    reason_code: str | None
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, band: Wristband) -> WristbandOut:
+        """From the aggregate."""
+        return cls(**_fields(band), aggregate_version=band.version)
+
+
+class MissingCaseOut(BaseModel):
+    """A missing-person case (the last-seen place stays in the vault)."""
+
+    id: UUID
+    elder_id: UUID
+    county_code: str
+    reported_at: datetime
+    found_at: datetime | None
+    outcome: str | None
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, case: MissingCase) -> MissingCaseOut:
+        """From the aggregate."""
+        return cls(**_fields(case), aggregate_version=case.version)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return dict(vars(obj))
