@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from shared.testing import Harness
 from tests.integration.helpers import Api, code, problem
 from tests.support import id_card
@@ -70,19 +68,20 @@ async def test_credits_are_ledger_entries_and_a_reference_is_booked_once(
     assert [(e["kind"], e["amount_minor"]) for e in ledger] == [("FUND_CREDIT", 340_000_000)]
 
 
-@pytest.mark.parametrize("amount", ["100.5", '"100"', "1e3", "0", "-100", "true"])
-async def test_a_credit_amount_must_be_a_positive_integer_of_fen(
-    api: Api, svc: Harness, amount: str
-) -> None:
+async def test_a_credit_amount_must_be_a_positive_integer_of_fen(api: Api, svc: Harness) -> None:
     fund = await api.fund()
-    raw = f'{{"amount_minor": {amount}, "credited_at": "2024-03-01T02:00:00Z", "reference": "R1"}}'
     async with api.emits_nothing():
-        response = await svc.client.post(
-            f"/funds/{fund['id']}/credits",
-            content=raw,
-            headers={**svc.auth("finance_officer"), "content-type": "application/json"},
-        )
-        problem(response, 422, "invalid_amount")
+        for amount in ("100.5", '"100"', "1e3", "0", "-100", "true"):
+            raw = (
+                f'{{"amount_minor": {amount}, "credited_at": "2024-03-01T02:00:00Z", '
+                '"reference": "R1"}'
+            )
+            response = await svc.client.post(
+                f"/funds/{fund['id']}/credits",
+                content=raw,
+                headers={**svc.auth("finance_officer"), "content-type": "application/json"},
+            )
+            problem(response, 422, "invalid_amount")
 
 
 async def test_credit_rules_and_roles(api: Api, svc: Harness) -> None:

@@ -5,15 +5,22 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from charity import bootstrap
-from charity.entrypoints.http.routes import funds
+from charity.entrypoints.http.routes import allocations, beneficiaries, disbursements, funds
 from shared.clock import Clock
 from shared.service import ServiceDefinition, create_app
 from shared.settings import ServiceSettings
 
+ROUTERS = (
+    funds.router,
+    beneficiaries.router,
+    allocations.router,
+    disbursements.router,
+)
+
 
 def definition(settings: ServiceSettings) -> ServiceDefinition:
     """What the running charity service is made of."""
-    return bootstrap.definition(settings, routers=[funds.router])
+    return bootstrap.definition(settings, routers=ROUTERS)
 
 
 def app(settings: ServiceSettings, *, clock: Clock | None = None) -> FastAPI:

@@ -286,10 +286,16 @@ CREATE TABLE account_balances (
 CREATE FUNCTION ledger_apply_entry() RETURNS trigger LANGUAGE plpgsql
     SET search_path FROM CURRENT AS $$
 BEGIN
+    -- Debit first by UPDATE: a CHECK is evaluated on the row proposed by INSERT ... ON CONFLICT
+    -- before the conflict is seen, so an upsert of a negative amount would always fail.
     IF NEW.from_account NOT LIKE 'external:%' THEN
-        INSERT INTO account_balances AS b (account, balance_minor)
-        VALUES (NEW.from_account, -NEW.amount_minor)
-        ON CONFLICT (account) DO UPDATE SET balance_minor = b.balance_minor - NEW.amount_minor;
+        UPDATE account_balances SET balance_minor = balance_minor - NEW.amount_minor
+        WHERE account = NEW.from_account;
+        IF NOT FOUND THEN
+            -- Drawing on an account that never received money: refused by the check.
+            INSERT INTO account_balances (account, balance_minor)
+            VALUES (NEW.from_account, -NEW.amount_minor);
+        END IF;
     END IF;
     IF NEW.to_account NOT LIKE 'external:%' THEN
         INSERT INTO account_balances AS b (account, balance_minor)
