@@ -4,12 +4,21 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from devstack.postgres import ensure_service_role
+from devstack.postgres import create_database, ensure_service_role
 
 
 def _as_role(admin_dsn: str, role: str, password: str) -> str:
     parts = urlsplit(admin_dsn)
     return urlunsplit(parts._replace(netloc=f"{role}:{password}@{parts.hostname}:{parts.port}"))
+
+
+@pytest.fixture
+async def role_db(pg_admin_dsn):
+    # ensure_service_role revokes PUBLIC's CONNECT on its database: use one of our own, not the
+    # database every member's tests share.
+    name = f"roles_{secrets.token_hex(4)}"
+    await create_database(pg_admin_dsn, name)
+    return urlunsplit(urlsplit(pg_admin_dsn)._replace(path=f"/{name}"))
 
 
 @pytest.fixture
@@ -19,20 +28,20 @@ def roles():
     return {"mine": f"svc_a_{suffix}", "other": f"svc_b_{suffix}"}
 
 
-async def test_service_role_uses_its_own_schema_only(pg_admin_dsn, roles):
+async def test_service_role_uses_its_own_schema_only(role_db, roles):
     pw_mine, pw_other = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
-    await ensure_service_role(pg_admin_dsn, roles["mine"], pw_mine)
-    await ensure_service_role(pg_admin_dsn, roles["other"], pw_other)
+    await ensure_service_role(role_db, roles["mine"], pw_mine)
+    await ensure_service_role(role_db, roles["other"], pw_other)
     # Idempotent, and the password is (re)applied.
-    await ensure_service_role(pg_admin_dsn, roles["mine"], pw_mine)
+    await ensure_service_role(role_db, roles["mine"], pw_mine)
 
-    other = await asyncpg.connect(_as_role(pg_admin_dsn, roles["other"], pw_other))
+    other = await asyncpg.connect(_as_role(role_db, roles["other"], pw_other))
     try:
         await other.execute("CREATE TABLE secret_stuff (x int)")
     finally:
         await other.close()
 
-    mine = await asyncpg.connect(_as_role(pg_admin_dsn, roles["mine"], pw_mine))
+    mine = await asyncpg.connect(_as_role(role_db, roles["mine"], pw_mine))
     try:
         assert await mine.fetchval("SHOW search_path") == roles["mine"]
         await mine.execute("CREATE TABLE things (id int PRIMARY KEY)")
@@ -48,10 +57,10 @@ async def test_service_role_uses_its_own_schema_only(pg_admin_dsn, roles):
         await mine.close()
 
 
-async def test_wrong_password_is_refused(pg_admin_dsn, roles):
-    await ensure_service_role(pg_admin_dsn, roles["mine"], "right-password")
+async def test_wrong_password_is_refused(role_db, roles):
+    await ensure_service_role(role_db, roles["mine"], "right-password")
     with pytest.raises(asyncpg.InvalidPasswordError):
-        await asyncpg.connect(_as_role(pg_admin_dsn, roles["mine"], "wrong-password"))
+        await asyncpg.connect(_as_role(role_db, roles["mine"], "wrong-password"))
 
 
 async def test_committed_rows_survive_a_crash(pg_cluster, pg_admin_dsn, new_schema):

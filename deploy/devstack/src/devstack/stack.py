@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from devstack import processes
-from devstack.console import say
+from devstack.console import pad, say
 from devstack.kafka import KafkaNode
 from devstack.paths import REPO_ROOT, state_dir
 from devstack.ports import LOOPBACK, port_open
@@ -271,9 +271,9 @@ def _print_table(cfg: StackConfig, state: dict[str, Any]) -> None:
     ]
     rows += [(n, f"http://{LOOPBACK}:{r['port']}", r["pid"]) for n, r in state["services"].items()]
     for key, address, pid in rows:
-        say(f"  {LABELS[key]:<22} {address:<32} pid {pid}")
-    say(f"  令牌 tokens             {cfg.state_dir / 'tokens.json'}")
-    say(f"  日志 logs               {cfg.logs_dir}")
+        say(f"  {pad(LABELS[key], 24)} {address:<34} pid {pid}")
+    say(f"  {pad('令牌 tokens', 24)} {cfg.state_dir / 'tokens.json'}")
+    say(f"  {pad('日志 logs', 24)} {cfg.logs_dir}")
 
 
 def up(cfg: StackConfig) -> int:
@@ -374,5 +374,5 @@ def status(cfg: StackConfig) -> int:
     say(f"devstack: state in {cfg.state_dir}")
     for key, pid, port, ok in rows:
         verdict = "answers 正常" if ok else "down 未运行"
-        say(f"  {LABELS[key]:<22} {LOOPBACK}:{port:<6} pid {pid or '-':<8} {verdict}")
+        say(f"  {pad(LABELS[key], 24)} {LOOPBACK}:{port:<6} pid {pid or '-':<8} {verdict}")
     return 0 if all(row[3] for row in rows) else 1
