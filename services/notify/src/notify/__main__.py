@@ -1,7 +1,7 @@
 """``python -m notify serve|migrate|openapi``."""
 
-from notify.bootstrap import app, definition
 from notify.config import Settings
+from notify.entrypoints.app import app, definition
 from shared.cli import run
 
 if __name__ == "__main__":

@@ -1,10 +1,20 @@
-"""The composition root of the notify service: the only place that wires things."""
+"""The wiring of the notify service: settings → policy, adapters and the service definition.
+
+The entrypoints compose the full definition from these parts and their routers, consumers and
+workers (``notify.entrypoints.app``): the layers contract lets entrypoints depend on bootstrap,
+not the other way round.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+import asyncpg
+from fastapi import APIRouter
 
 from notify.adapters.channels import build_adapters
 from notify.adapters.contacts import Contacts
@@ -16,21 +26,47 @@ from notify.adapters.vault import Vault
 from notify.config import Settings
 from notify.domain.model import Priority
 from notify.domain.policy import QuietHours
-from notify.entrypoints.consumers import Consumers
-from notify.entrypoints.http.notifications import (
-    admin_router,
-    notifications_router,
-    receipts_router,
-)
-from notify.entrypoints.http.routes import Parts, contacts_router, templates_router
-from notify.entrypoints.workers import Bound, Workers
 from notify.service_layer.creating import Policy
 from shared.clock import Clock
+from shared.consumer import Handler
 from shared.events import notify as notify_events
-from shared.service import ServiceDefinition, create_app
+from shared.service import BackgroundTask, ServiceDefinition
 from shared.settings import ServiceSettings
 
+if TYPE_CHECKING:
+    from shared.service import Runtime
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+TITLE = "益阳市民政局 通知服务"
+DESCRIPTION = (
+    "Turns domain events into notifications (SMS, e-mail, chat robots) with delivery tracking, "
+    "acknowledgement and escalation."
+)
+
+
+@dataclass
+class Bound:
+    """The running service's runtime, known once the background task starts."""
+
+    runtime: Runtime | None = None
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def pool(self) -> asyncpg.Pool:
+        """The runtime's pool."""
+        if self.runtime is None:
+            raise RuntimeError("notify is not running yet")
+        return self.runtime.pool
+
+    def clock(self) -> Clock:
+        """The runtime's clock."""
+        if self.runtime is None:
+            raise RuntimeError("notify is not running yet")
+        return self.runtime.clock
+
+
+def settings_of(settings: ServiceSettings) -> Settings:
+    """Notify's own settings (a plain ServiceSettings is completed with notify's defaults)."""
+    return settings if isinstance(settings, Settings) else Settings(**settings.model_dump())
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -50,16 +86,29 @@ def policy_of(settings: Settings) -> Policy:
     )
 
 
-def definition(settings: ServiceSettings) -> ServiceDefinition:
-    """What the notify service is made of."""
-    config = settings if isinstance(settings, Settings) else Settings(**settings.model_dump())
+@dataclass(frozen=True)
+class Components:
+    """The adapters and policy one notify process runs with."""
+
+    settings: Settings
+    bound: Bound
+    policy: Policy
+    metrics: NotifyMetrics
+    store: Store
+    contacts: Contacts
+    escalator: Escalator
+    dispatcher: Dispatcher
+
+
+def components(settings: ServiceSettings) -> Components:
+    """Build the adapters from the settings (nothing connects yet)."""
+    config = settings_of(settings)
     bound = Bound()
     policy = policy_of(config)
     metrics = NotifyMetrics()
     store = Store(schema=config.schema_name, metrics=metrics)
     vault_key = config.vault_key.get_secret_value() if config.vault_key else None
     contacts = Contacts(Vault.from_setting(vault_key))
-    escalator = Escalator(pool=bound.pool, store=store, policy=policy)
     dispatcher = Dispatcher(
         pool=bound.pool,
         store=store,
@@ -68,48 +117,33 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         policy=policy,
         batch=config.dispatch_batch,
     )
-    workers = Workers(
+    return Components(
+        settings=config,
         bound=bound,
-        store=store,
-        dispatcher=dispatcher,
-        escalator=escalator,
-        metrics=metrics,
-        stuck_after_s=config.stuck_after_s,
-        retention_days=config.retention_days,
-        dispatch_interval_s=config.dispatch_interval_s,
-        sweep_interval_s=config.sweep_interval_s,
-        enabled=config.workers_enabled,
-    )
-    consumers = Consumers(
-        store=store,
-        escalator=escalator,
         policy=policy,
-        clock=bound.clock,
-        duty_officer=config.eldercare_duty_officer,
-        charity_officer=config.charity_officer,
+        metrics=metrics,
+        store=store,
+        contacts=contacts,
+        escalator=Escalator(pool=bound.pool, store=store, policy=policy),
+        dispatcher=dispatcher,
     )
-    parts = Parts(store=store, contacts=contacts, escalator=escalator, policy=policy)
+
+
+def service_definition(
+    settings: ServiceSettings,
+    *,
+    routers: Sequence[APIRouter],
+    handlers: Mapping[str, Handler],
+    background: Sequence[BackgroundTask],
+) -> ServiceDefinition:
+    """The notify service made of the given routers, event handlers and background tasks."""
     return ServiceDefinition(
-        name=config.service_name,
-        title="益阳市民政局 通知服务",
-        description=(
-            "Turns domain events into notifications (SMS, e-mail, chat robots) with "
-            "delivery tracking, acknowledgement and escalation."
-        ),
+        name=settings.service_name,
+        title=TITLE,
+        description=DESCRIPTION,
         migrations_dir=MIGRATIONS,
         publishes=list(notify_events.EVENTS),
-        handlers=consumers.handlers(),
-        routers=[
-            contacts_router(parts),
-            notifications_router(parts),
-            receipts_router(parts),
-            templates_router(parts),
-            admin_router(workers.sweeps, demo_mode=config.demo_mode),
-        ],
-        background=[workers.run],
+        handlers=dict(handlers),
+        routers=list(routers),
+        background=list(background),
     )
-
-
-def app(settings: ServiceSettings, *, clock: Clock | None = None) -> FastAPI:
-    """The notify service's ASGI app."""
-    return create_app(definition(settings), settings, clock=clock)

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from notify.bootstrap import definition
 from notify.config import Settings
+from notify.entrypoints.app import definition
 from notify.sinks.servers import DevSinks
 from shared.clock import SimulatedClock
 from shared.testing import start_service

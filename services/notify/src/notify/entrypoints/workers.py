@@ -10,44 +10,22 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-
-import asyncpg
 
 from notify.adapters import audit
 from notify.adapters.delivery import Dispatcher
 from notify.adapters.escalation import Escalator
 from notify.adapters.metrics import NotifyMetrics
 from notify.adapters.notifications import Store
+from notify.bootstrap import Bound
 from notify.domain.model import Status
-from shared.clock import Clock
 
 if TYPE_CHECKING:
     from shared.service import Runtime
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Bound:
-    """The running service's runtime, known once the background task starts."""
-
-    runtime: Runtime | None = None
-    started: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def pool(self) -> asyncpg.Pool:
-        """The runtime's pool."""
-        if self.runtime is None:
-            raise RuntimeError("notify is not running yet")
-        return self.runtime.pool
-
-    def clock(self) -> Clock:
-        """The runtime's clock."""
-        if self.runtime is None:
-            raise RuntimeError("notify is not running yet")
-        return self.runtime.clock
 
 
 @dataclass
