@@ -1,0 +1,321 @@
+"""Rebuild a projection from the beginning of its topics into a fresh table set, then switch.
+
+1. Create the next generation's set (BUILDING) while the active set keeps serving reads and the
+   live consumer keeps writing to it.
+2. Read every partition of the projection's topics from offset 0 (plain aiokafka, no group) up
+   to the end offsets captured at the start, applying each event with the same writers.
+3. Catch up with the live consumer: also apply up to what the active set's checkpoints show.
+4. Switch: take the projection's switch lock exclusively (live writers wait), apply what the
+   live consumer applied meanwhile, repoint the views and flip the states in one transaction.
+5. Drop the retired set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+from shared import db
+from shared.events.envelope import EnvelopeError, decode
+from shared.events.registry import REGISTRY
+from views.adapters.apply import apply_event, record_position
+from views.adapters.sets import activate, create_set, drop_set, ensure_active, quoted, switch_lock
+from views.domain.projections import Projection
+
+log = logging.getLogger(__name__)
+
+
+class RebuildRunningError(RuntimeError):
+    """Another rebuild of the same projection holds its lock."""
+
+
+@dataclass
+class Progress:
+    """What a rebuild has done so far (also kept in ``rebuild_runs``)."""
+
+    run_id: uuid.UUID
+    projection: str
+    generation: int = 0
+    state: str = "RUNNING"
+    target_events: int = 0
+    read_events: int = 0
+    applied_events: int = 0
+    skipped_events: int = 0
+    error: str | None = None
+
+    @property
+    def ratio(self) -> float:
+        """Share of the captured end offsets read so far (1.0 when there was nothing)."""
+        return 1.0 if self.target_events == 0 else min(1.0, self.read_events / self.target_events)
+
+
+@dataclass
+class RebuildConfig:
+    """Where to read and write, and how fast."""
+
+    dsn: str
+    main_schema: str
+    bootstrap: str
+    topic_prefix: str = ""
+    batch_size: int = 500
+    pause_s: float = 0.0
+    on_progress: Callable[[Progress], None] | None = field(default=None, repr=False)
+
+
+_UPDATE_RUN = """
+UPDATE rebuild_runs SET state = $2, target_events = $3, read_events = $4, applied_events = $5,
+    skipped_events = $6, error = $7,
+    finished_at = CASE WHEN $2 = 'RUNNING' THEN NULL ELSE now() END
+WHERE run_id = $1
+"""
+
+
+def kafka_reader(bootstrap: str, client_id: str) -> Any:
+    """A consumer outside any group (manual assignment, no committed offsets), not started."""
+    return AIOKafkaConsumer(  # type: ignore[no-untyped-call]
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        client_id=client_id,
+    )
+
+
+async def _caught_up(consumer: Any, targets: dict[TopicPartition, int]) -> bool:
+    for tp, end in targets.items():
+        if await consumer.position(tp) < end:
+            return False
+    return True
+
+
+async def partitions(consumer: Any, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of the (prefixed) topics, as the cluster knows them."""
+    await consumer.topics()
+    return [
+        TopicPartition(topic, p)
+        for topic in topics
+        for p in sorted(consumer.partitions_for_topic(topic) or ())
+    ]
+
+
+class Rebuilder:
+    """Rebuilds one projection at a time (per process and, by an advisory lock, per cluster)."""
+
+    def __init__(self, config: RebuildConfig) -> None:
+        self.config = config
+
+    def _kafka_topic(self, topic: str) -> str:
+        return self.config.topic_prefix + topic
+
+    async def run(self, projection: Projection, run_id: uuid.UUID | None = None) -> Progress:
+        """Rebuild ``projection`` and switch to it; raises :class:`RebuildRunningError` if busy."""
+        progress = Progress(run_id=run_id or uuid.uuid4(), projection=projection.name)
+        conn = await db.connect(self.config.dsn, schema=self.config.main_schema)
+        try:
+            lock = f"views-rebuild:{self.config.main_schema}:{projection.name}"
+            if not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock):
+                raise RebuildRunningError(projection.name)
+            try:
+                await self._prepare(conn, projection, progress)
+                await self._rebuild(conn, projection, progress)
+            except Exception as exc:
+                progress.state, progress.error = "FAILED", f"{type(exc).__name__}: {exc}"[:500]
+                await self._save(conn, progress)
+                log.exception("rebuild failed", extra={"projection": projection.name})
+                raise
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", lock)
+        finally:
+            await conn.close()
+        return progress
+
+    async def _prepare(self, conn: Any, projection: Projection, progress: Progress) -> None:
+        main = self.config.main_schema
+        async with conn.transaction():
+            await ensure_active(conn, main, projection)
+            # Whatever an interrupted rebuild left behind is garbage now: we hold the lock.
+            for row in await conn.fetch(
+                "UPDATE projection_sets SET state = 'FAILED' WHERE projection = $1"
+                " AND state = 'BUILDING' RETURNING schema_name",
+                projection.name,
+            ):
+                await drop_set(conn, row["schema_name"])
+            await conn.execute(
+                "UPDATE rebuild_runs SET state = 'FAILED', error = 'interrupted',"
+                " finished_at = now()"
+                " WHERE projection = $1 AND state = 'RUNNING'",
+                projection.name,
+            )
+            progress.generation, _ = await create_set(conn, main, projection)
+            await conn.execute(
+                "INSERT INTO rebuild_runs (run_id, projection, generation, state)"
+                " VALUES ($1, $2, $3, 'RUNNING')",
+                progress.run_id,
+                projection.name,
+                progress.generation,
+            )
+
+    async def _rebuild(self, conn: Any, projection: Projection, progress: Progress) -> None:
+        schema = f"{self.config.main_schema}_{projection.name}_g{progress.generation}"
+        consumer = kafka_reader(self.config.bootstrap, f"{self.config.main_schema}-rebuild")
+        await consumer.start()
+        try:
+            tps = await partitions(consumer, [self._kafka_topic(t) for t in projection.topics])
+            consumer.assign(tps)
+            if tps:
+                await consumer.seek_to_beginning(*tps)
+            target = dict(await consumer.end_offsets(tps)) if tps else {}
+            progress.target_events = sum(target.values())
+            await self._consume(consumer, conn, schema, target, progress)
+            # The live consumer went on meanwhile: follow it before taking the switch lock.
+            for _ in range(5):
+                live = await self._live_ends(conn, projection)
+                if await _caught_up(consumer, live):
+                    break
+                await self._consume(consumer, conn, schema, _merge(target, live), progress)
+            await self._switch(consumer, conn, projection, schema, target, progress)
+        finally:
+            await consumer.stop()
+
+    async def _switch(
+        self,
+        consumer: Any,
+        conn: Any,
+        projection: Projection,
+        schema: str,
+        target: dict[TopicPartition, int],
+        progress: Progress,
+    ) -> None:
+        main = self.config.main_schema
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext($1))", switch_lock(main, projection)
+            )
+            live = await self._live_ends(conn, projection)
+            await self._consume(consumer, conn, schema, _merge(target, live), progress)
+            retired = await activate(conn, main, projection, progress.generation)
+            progress.state = "SWITCHED"
+            await self._save(conn, progress)
+        if retired is not None:
+            await drop_set(conn, retired)
+        self._report(progress)
+
+    async def _live_ends(self, conn: Any, projection: Projection) -> dict[TopicPartition, int]:
+        """The next offset after what the live consumer applied, per partition."""
+        schema = await conn.fetchval(
+            "SELECT schema_name FROM projection_sets WHERE projection = $1 AND state = 'ACTIVE'",
+            projection.name,
+        )
+        rows = await conn.fetch(
+            f"SELECT topic, kafka_partition, kafka_offset FROM {quoted(schema)}.p_checkpoints"  # noqa: S608 - checked identifier
+        )
+        return {
+            TopicPartition(self._kafka_topic(r["topic"]), r["kafka_partition"]): r["kafka_offset"]
+            + 1
+            for r in rows
+        }
+
+    async def _consume(
+        self,
+        consumer: Any,
+        conn: Any,
+        schema: str,
+        target: dict[TopicPartition, int],
+        progress: Progress,
+    ) -> None:
+        """Apply records until every partition's position reaches its target."""
+        while True:
+            behind = [tp for tp, end in target.items() if await consumer.position(tp) < end]
+            if not behind:
+                return
+            batch = await consumer.getmany(
+                *behind, timeout_ms=500, max_records=self.config.batch_size
+            )
+            records = [r for recs in batch.values() for r in recs]
+            if not records:
+                continue
+            applied, skipped = await self._apply_batch(conn, schema, records)
+            progress.read_events += len(records)
+            progress.applied_events += applied
+            progress.skipped_events += skipped
+            await self._save(conn, progress)
+            self._report(progress)
+            if self.config.pause_s:
+                await asyncio.sleep(self.config.pause_s)
+
+    async def _apply_batch(
+        self, conn: Any, schema: str, records: list[ConsumerRecord[Any, Any]]
+    ) -> tuple[int, int]:
+        """Apply a batch in one (sub)transaction; on an error, one by one, skipping bad records."""
+        try:
+            async with conn.transaction():
+                return await self._apply_records(conn, schema, records, isolate=False)
+        except Exception:
+            async with conn.transaction():
+                return await self._apply_records(conn, schema, records, isolate=True)
+
+    async def _apply_records(
+        self, conn: Any, schema: str, records: list[ConsumerRecord[Any, Any]], *, isolate: bool
+    ) -> tuple[int, int]:
+        await conn.execute(
+            f"SET LOCAL search_path TO {quoted(schema)}, {quoted(self.config.main_schema)}"
+        )
+        applied = skipped = 0
+        for record in records:
+            if isolate:
+                try:
+                    async with conn.transaction():
+                        ok = await self._apply_record(conn, record)
+                except Exception:
+                    log.warning(
+                        "rebuild skipped a record",
+                        extra={"topic": record.topic, "offset": record.offset},
+                    )
+                    ok = False
+            else:
+                ok = await self._apply_record(conn, record)
+            applied += ok
+            skipped += not ok
+            topic = record.topic[len(self.config.topic_prefix) :]
+            await record_position(conn, topic, record.partition, record.offset)
+        await conn.execute(f"SET LOCAL search_path TO {quoted(self.config.main_schema)}")
+        return applied, skipped
+
+    async def _apply_record(self, conn: Any, record: ConsumerRecord[Any, Any]) -> bool:
+        try:
+            envelope = decode(record.value)
+            event = REGISTRY.parse(envelope)
+        except EnvelopeError:
+            return False
+        if event is None:
+            return False
+        return await apply_event(conn, event, envelope)
+
+    async def _save(self, conn: Any, p: Progress) -> None:
+        await conn.execute(
+            _UPDATE_RUN,
+            p.run_id,
+            p.state,
+            p.target_events,
+            p.read_events,
+            p.applied_events,
+            p.skipped_events,
+            p.error,
+        )
+
+    def _report(self, progress: Progress) -> None:
+        if self.config.on_progress is not None:
+            with contextlib.suppress(Exception):
+                self.config.on_progress(progress)
+
+
+def _merge(a: dict[TopicPartition, int], b: dict[TopicPartition, int]) -> dict[TopicPartition, int]:
+    """The higher target per partition."""
+    return {tp: max(a.get(tp, 0), b.get(tp, 0)) for tp in set(a) | set(b)}
