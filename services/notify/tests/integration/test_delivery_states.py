@@ -182,3 +182,47 @@ async def test_preview_renders_each_channel_with_sms_segments_and_sanitised_valu
         "/templates/hazard_assigned/preview", json={"params": params}, headers=svc.auth("inspector")
     )
     assert denied.status_code == 403
+
+
+async def test_an_event_whose_params_fail_the_template_is_refused_and_announced_not_sent(
+    svc, sink, clock
+):
+    from datetime import date
+
+    from shared.events import inspection as ins
+    from tests.integration.helpers import inject
+    from tests.integration.world import site
+
+    clock.set(START)
+    head = uuid.uuid4()
+    address = await contact(svc, head)
+    site_id = await site(svc, head, START, name="资阳区敬老院")
+    await wait_rows(svc, "SELECT 1 FROM sites WHERE site_id = $1", site_id)
+    notice = uuid.uuid4()
+    await inject(
+        svc,
+        ins.WorkNoticeIssued(
+            notice_id=notice,
+            notice_no="TS-2024-009",
+            title="请回电13912345678确认",
+            issued_at=START,
+            issuer_person_id=uuid.uuid4(),
+            target_site_ids=(site_id,),
+            require_ack=True,
+            ack_due_on=date(2024, 3, 15),
+        ),
+        2,
+        START,
+    )
+    rows = await wait_rows(
+        svc, "SELECT * FROM notifications WHERE subject_id = $1", notice, count=2
+    )
+    assert {r["status"] for r in rows} == {"UNDELIVERABLE"}
+    assert {r["last_error"] for r in rows} == {"pii_in_params"}
+    assert {r["attempts"] for r in rows} == {0}
+    assert {r["params"] for r in rows} == {None}
+    for row in rows:
+        events = await svc.events("notify.notifications", subject=str(row["id"]))
+        assert [e["type"] for e in events] == ["notify.notification.undeliverable.v1"]
+    assert await messages(sink, "email", address["email"]) == []
+    assert await messages(sink, "robot", address["chat_id"]) == []

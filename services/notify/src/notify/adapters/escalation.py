@@ -22,6 +22,9 @@ from notify.domain.routing import ROUTING_VERSION, Rule, rule_by_code
 from notify.service_layer.creating import Draft, Policy, prepare
 from notify.service_layer.planning import ladder_after
 
+# (kind, ladder rung, person, drafts) of one escalation step.
+_Step = tuple[str, int, UUID, list[Draft]]
+
 _OPEN = """
 INSERT INTO ack_chains (chain_id, source_event_id, source_event_type, subject_id, rule_code,
     rule_version, first_recipient, current_recipient, rung, notified, params, status, due_at)
@@ -133,50 +136,19 @@ class Escalator:
 
     async def _escalate(self, conn: Conn, chain: Any, now: datetime) -> int:
         rule = rule_by_code(chain["rule_code"])
-        used = {
-            r["channel"]
-            for r in await conn.fetch(
-                "SELECT channel FROM notifications WHERE chain_id = $1 "
-                "AND recipient_person_id = $2",
+        step = await self._next_channel(conn, chain, rule) or await self._next_person(
+            conn, chain, rule
+        )
+        if step is None:
+            await self.close(
+                conn,
                 chain["chain_id"],
-                chain["current_recipient"],
+                status="EXHAUSTED",
+                reason="no one left on the ladder",
+                at=now,
             )
-        }
-        remaining = [c for c in rule.escalation_channels if c not in used]
-        if remaining:
-            drafts = [
-                self._draft(
-                    chain,
-                    rule,
-                    chain["current_recipient"],
-                    remaining[0],
-                    rule.template,
-                    "escalation:next_channel",
-                )
-            ]
-            kind, rung, person = "channel", chain["rung"], chain["current_recipient"]
-        else:
-            people = await directory.ladder_people(
-                conn, chain["subject_id"], chain["first_recipient"]
-            )
-            notified = set(chain["notified"])
-            people = {k: [p for p in v if p not in notified] for k, v in people.items()}
-            rung, person = ladder_after(rule, chain["rung"], people)
-            if rung < 0:
-                await self.close(
-                    conn,
-                    chain["chain_id"],
-                    status="EXHAUSTED",
-                    reason="no one left on the ladder",
-                    at=now,
-                )
-                return 0
-            source = f"escalation:{rule.ladder[rung]}"
-            drafts = [
-                self._draft(chain, rule, person, c, "hazard_unacknowledged", source)
-                for c in rule.channels
-            ]
-            kind = "person"
+            return 0
+        kind, rung, person, drafts = step
         for draft in drafts:
             await self.store.create(conn, prepare(draft, now=now, policy=self.policy))
         await conn.execute(
@@ -202,6 +174,41 @@ class Escalator:
         )
         self.store.metrics.escalations.labels(rule.code, kind).inc()
         return 1
+
+    async def _next_channel(self, conn: Conn, chain: Any, rule: Rule) -> _Step | None:
+        """The same person on the first escalation channel not used yet."""
+        used = {
+            r["channel"]
+            for r in await conn.fetch(
+                "SELECT channel FROM notifications WHERE chain_id = $1 "
+                "AND recipient_person_id = $2",
+                chain["chain_id"],
+                chain["current_recipient"],
+            )
+        }
+        remaining = [c for c in rule.escalation_channels if c not in used]
+        if not remaining:
+            return None
+        person = chain["current_recipient"]
+        draft = self._draft(
+            chain, rule, person, remaining[0], rule.template, "escalation:next_channel"
+        )
+        return "channel", chain["rung"], person, [draft]
+
+    async def _next_person(self, conn: Conn, chain: Any, rule: Rule) -> _Step | None:
+        """The next person of the ladder, on the rule's channels."""
+        people = await directory.ladder_people(conn, chain["subject_id"], chain["first_recipient"])
+        notified = set(chain["notified"])
+        people = {k: [p for p in v if p not in notified] for k, v in people.items()}
+        rung, person = ladder_after(rule, chain["rung"], people)
+        if rung < 0:
+            return None
+        source = f"escalation:{rule.ladder[rung]}"
+        drafts = [
+            self._draft(chain, rule, person, c, "hazard_unacknowledged", source)
+            for c in rule.channels
+        ]
+        return "person", rung, person, drafts
 
     def _draft(
         self, chain: Any, rule: Rule, person: UUID, channel: str, template: str, source: str

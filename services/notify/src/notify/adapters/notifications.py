@@ -29,6 +29,37 @@ RETURNING *
 """
 
 
+def _values(new: NewNotification) -> tuple[Any, ...]:
+    """The INSERT's parameters, in column order."""
+    refused = new.refusal is not None
+    return (
+        new.id,
+        new.dedupe_key,
+        new.source_event_id,
+        new.source_event_type,
+        new.subject_id,
+        new.rule_code,
+        new.rule_version,
+        new.trigger_kind,
+        new.recipient_person_id,
+        new.recipient_source,
+        str(new.channel),
+        new.template_code,
+        new.template_version,
+        None if refused else new.params,  # refused params may hold what the guard refused
+        str(new.priority),
+        str(new.status),
+        new.chain_id,
+        new.escalation_step,
+        new.next_attempt_at,
+        new.not_before,
+        new.deadline_at,
+        new.created_at,
+        new.created_at if refused else None,
+        new.refusal.code if new.refusal else None,
+    )
+
+
 class Store:
     """Notification persistence bound to a schema name and the process's metrics."""
 
@@ -58,34 +89,7 @@ class Store:
         self, conn: Conn, new: NewNotification, *, actor: str = "notify"
     ) -> Any | None:
         """Insert a notification unless its dedupe key exists; audit and announce refusals."""
-        refused = new.refusal is not None
-        row = await conn.fetchrow(
-            _INSERT,
-            new.id,
-            new.dedupe_key,
-            new.source_event_id,
-            new.source_event_type,
-            new.subject_id,
-            new.rule_code,
-            new.rule_version,
-            new.trigger_kind,
-            new.recipient_person_id,
-            new.recipient_source,
-            str(new.channel),
-            new.template_code,
-            new.template_version,
-            new.params,
-            str(new.priority),
-            str(new.status),
-            new.chain_id,
-            new.escalation_step,
-            new.next_attempt_at,
-            new.not_before,
-            new.deadline_at,
-            new.created_at,
-            new.created_at if refused else None,
-            new.refusal.code if new.refusal else None,
-        )
+        row = await conn.fetchrow(_INSERT, *_values(new))
         if row is None:
             await audit.record(
                 conn,
@@ -99,28 +103,25 @@ class Store:
             )
             return None
         if new.refusal is not None:
-            await audit.record_for(
-                conn,
-                row,
-                new.created_at,
-                "refused",
-                outcome="UNDELIVERABLE",
-                reason=new.refusal.code,
-                actor=actor,
-            )
-            version = await self.publish(
-                conn, row, [publishing.undeliverable(row)], at=new.created_at, actor=actor
-            )
-            await conn.execute(
-                "UPDATE notifications SET version=$2 WHERE id=$1", row["id"], version
-            )
-            self.metrics.moved(row["channel"], Status.UNDELIVERABLE)
+            await self._refused(conn, row, new.created_at, new.refusal.code, actor)
             return row
         decision = "deferred_quiet_hours" if new.not_before else "queued"
         reason = f"release {new.not_before.isoformat()}" if new.not_before else None
         await audit.record_for(conn, row, new.created_at, decision, reason=reason, actor=actor)
         self.metrics.moved(row["channel"], Status.QUEUED)
         return row
+
+    async def _refused(self, conn: Conn, row: Any, at: datetime, code: str, actor: str) -> None:
+        """A notification refused before any send is announced as undeliverable."""
+        await audit.record_for(
+            conn, row, at, "refused", outcome="UNDELIVERABLE", reason=code, actor=actor
+        )
+        events = [publishing.undeliverable(row)]
+        version = await self.publish(conn, row, events, at=at, actor=actor)
+        await conn.execute(
+            "UPDATE notifications SET version = $2 WHERE id = $1", row["id"], version
+        )
+        self.metrics.moved(row["channel"], Status.UNDELIVERABLE)
 
     async def move(  # noqa: PLR0913 - a transition and its consequences, keyword-only
         self,

@@ -16,9 +16,9 @@ from notify.adapters.db import Conn
 from notify.adapters.escalation import Escalator
 from notify.adapters.notifications import Store
 from notify.domain.policy import trigger_holds
-from notify.domain.routing import Rule, rules_for
+from notify.domain.routing import ROUTING_VERSION, Rule, rules_for
 from notify.service_layer.creating import Draft, Policy, chain_id_for, prepare
-from notify.service_layer.planning import plan
+from notify.service_layer.planning import Planned, plan
 from shared.clock import Clock
 from shared.events import eldercare as ec, inspection as ins
 from shared.events.base import IntegrationEvent
@@ -65,70 +65,69 @@ class Consumers:
         )
         planned, unresolved = plan(rule, env.data, snap)
         for role in unresolved:
-            await audit.record(
-                conn,
-                now,
-                "recipient_unresolved",
-                source_event_id=UUID(env.id),
-                source_event_type=env.type,
-                rule_code=rule.code,
-                reason=f"no one holds {role}",
-            )
+            await self._audit(conn, env, rule, now, "recipient_unresolved", f"no one holds {role}")
         state = snap.hazard.state if snap.hazard else None
         case_open = await self._case_open(conn, env)
         if planned and not trigger_holds(rule.code, planned[0].params, state, case_open=case_open):
-            await audit.record(
-                conn,
-                now,
-                "suppressed",
-                source_event_id=UUID(env.id),
-                source_event_type=env.type,
-                rule_code=rule.code,
-                reason="trigger no longer holds when the event arrived",
-            )
+            reason = "trigger no longer holds when the event arrived"
+            await self._audit(conn, env, rule, now, "suppressed", reason)
             self.store.metrics.suppressed.labels("trigger_gone").inc()
             return 0
         created = 0
-        chains: dict[UUID, tuple[UUID, str]] = {}
+        chains: dict[UUID, Planned] = {}
         for item in planned:
-            chain = (
-                chain_id_for(env.id, rule.code, item.recipient.person_id)
-                if rule.ack_required
-                else None
-            )
-            draft = Draft(
-                event_id=env.id,
-                event_type=env.type,
-                rule_code=rule.code,
-                trigger_kind=rule.code,
-                recipient=item.recipient.person_id,
-                recipient_source=item.recipient.source,
-                channel=item.channel,
-                template_code=rule.template,
-                params=item.params,
-                priority=rule.priority,
-                subject_id=item.subject_id,
-                chain_id=chain,
-            )
-            new = prepare(draft, now=now, policy=self.policy)
+            new = prepare(self._draft(env, rule, item), now=now, policy=self.policy)
             if await self.store.create(conn, new) is not None:
                 created += 1
-            if chain is not None and new.refusal is None:
-                chains[chain] = (item.recipient.person_id, item.recipient.role)
-        for chain, (person, role) in chains.items():
+            if new.chain_id is not None and new.refusal is None:
+                chains[new.chain_id] = item
+        for chain, item in chains.items():
             await self.escalator.open(
                 conn,
                 chain_id=chain,
                 envelope_id=env.id,
                 event_type=env.type,
                 rule=rule,
-                recipient=person,
-                role=role,
-                subject_id=planned[0].subject_id,
-                params=planned[0].params,
+                recipient=item.recipient.person_id,
+                role=item.recipient.role,
+                subject_id=item.subject_id,
+                params=item.params,
                 now=now,
             )
         return created
+
+    @staticmethod
+    def _draft(env: CloudEvent, rule: Rule, item: Planned) -> Draft:
+        person = item.recipient.person_id
+        return Draft(
+            event_id=env.id,
+            event_type=env.type,
+            rule_code=rule.code,
+            trigger_kind=rule.code,
+            recipient=person,
+            recipient_source=item.recipient.source,
+            channel=item.channel,
+            template_code=rule.template,
+            params=item.params,
+            priority=rule.priority,
+            subject_id=item.subject_id,
+            chain_id=chain_id_for(env.id, rule.code, person) if rule.ack_required else None,
+        )
+
+    @staticmethod
+    async def _audit(
+        conn: Conn, env: CloudEvent, rule: Rule, now: datetime, decision: str, reason: str
+    ) -> None:
+        await audit.record(
+            conn,
+            now,
+            decision,
+            source_event_id=UUID(env.id),
+            source_event_type=env.type,
+            rule_code=rule.code,
+            rule_version=ROUTING_VERSION,
+            reason=reason,
+        )
 
     async def _case_open(self, conn: Conn, env: CloudEvent) -> bool | None:
         case_id = env.data.get("case_id")
