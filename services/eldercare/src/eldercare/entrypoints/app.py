@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from eldercare.bootstrap import Wiring, wire
-from eldercare.entrypoints.http import admin, elders, institutions, wristbands
+from eldercare.entrypoints.http import admin, elders, institutions, meals, wristbands
 from shared.clock import Clock
 from shared.events import eldercare as contracts
 from shared.service import ServiceDefinition, create_app
@@ -37,7 +37,7 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         ),
         migrations_dir=MIGRATIONS,
         publishes=contracts.EVENTS,
-        routers=[institutions.router, elders.router, wristbands.router, admin.router],
+        routers=[institutions.router, elders.router, meals.router, wristbands.router, admin.router],
         wiring=wire(settings),
     )
 

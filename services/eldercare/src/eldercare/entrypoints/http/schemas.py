@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from eldercare.domain.elders import Elder
 from eldercare.domain.institutions import Institution
+from eldercare.domain.meals import Meal, MealPoint
 from eldercare.domain.wristbands import MissingCase, Wristband
 from eldercare.service_layer.personal_data import ElderView
 from eldercare.service_layer.ports import AuditEntry
@@ -168,6 +169,63 @@ class MissingCaseOut(BaseModel):
     def of(cls, case: MissingCase) -> MissingCaseOut:
         """From the aggregate."""
         return cls(**_fields(case), aggregate_version=case.version)
+
+
+class SlotOut(BaseModel):
+    """A serving window, local time."""
+
+    name: str
+    start: str
+    end: str
+
+
+class MealPointOut(BaseModel):
+    """A meal point."""
+
+    id: UUID
+    name: str
+    type: str
+    brand_project_id: UUID | None
+    operator_institution_id: UUID | None
+    operator_org: str | None
+    county_code: str
+    township_code: str
+    established_at: datetime
+    capacity_per_slot: int
+    slots: list[SlotOut]
+    food_license_no: str | None
+    status: str
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, point: MealPoint) -> MealPointOut:
+        """From the aggregate."""
+        slots = [
+            SlotOut(name=s.name, start=f"{s.start:%H:%M}", end=f"{s.end:%H:%M}")
+            for s in point.slots
+        ]
+        return cls(**{**_fields(point), "slots": slots}, aggregate_version=point.version)
+
+
+class MealOut(BaseModel):
+    """A meal served."""
+
+    id: UUID
+    meal_point_id: UUID
+    elder_id: UUID
+    served_at: datetime
+    served_on: date
+    slot: str
+    verification_method: str
+    price_minor: int
+    subsidy_minor: int
+    paid_minor: int
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, meal: Meal) -> MealOut:
+        """From the aggregate."""
+        return cls(**_fields(meal), aggregate_version=meal.version)
 
 
 def _fields(obj: Any) -> dict[str, Any]:
