@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def stack_env():
     yield env
     # Whatever happened, leave nothing running.
     subprocess.run([sys.executable, "-m", "devstack", "down"], env=env, check=False, timeout=120)
+    shutil.rmtree(state, ignore_errors=True)
 
 
 def _devstack(env, *args):
