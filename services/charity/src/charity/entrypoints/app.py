@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from charity import bootstrap
+from charity.entrypoints import consumers
 from charity.entrypoints.http.routes import allocations, beneficiaries, disbursements, funds
 from shared.clock import Clock
 from shared.service import ServiceDefinition, create_app
@@ -20,7 +21,7 @@ ROUTERS = (
 
 def definition(settings: ServiceSettings) -> ServiceDefinition:
     """What the running charity service is made of."""
-    return bootstrap.definition(settings, routers=ROUTERS)
+    return bootstrap.definition(settings, routers=ROUTERS, handlers=consumers.handlers(settings))
 
 
 def app(settings: ServiceSettings, *, clock: Clock | None = None) -> FastAPI:
