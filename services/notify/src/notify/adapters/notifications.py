@@ -184,7 +184,9 @@ class Store:
     ) -> int:
         """Cancel the pending notifications of a subject whose trigger no longer holds."""
         rows = await conn.fetch(
+            # A send in flight is left alone: its outcome is the truth, whatever happens meanwhile.
             "SELECT * FROM notifications WHERE subject_id = $1 AND status IN ('QUEUED', 'FAILED') "
+            "AND in_flight_since IS NULL "
             "ORDER BY created_at FOR UPDATE",
             subject_id,
         )
