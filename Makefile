@@ -1,5 +1,6 @@
 # The project's commands (README "Commands"). Everything runs through uv's locked venv.
 SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
 UV ?= uv
 PY := $(UV) run --frozen python
 MEMBERS := shared deploy/devstack $(wildcard services/*)

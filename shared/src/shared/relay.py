@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,11 +22,15 @@ from shared.metrics import Metrics
 from shared.outbox import notify_channel
 
 log = logging.getLogger(__name__)
+
+# Batches sent but not yet acknowledged: enough to keep the producer busy while marking.
+MAX_INFLIGHT_BATCHES = 4
 tracer = trace.get_tracer("shared.relay")
 
+# payload::text lets PostgreSQL render the JSON: no decode and re-encode in Python.
 _CLAIM = """
-SELECT seq, event_id, topic, key, event_type, payload, headers
-FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1
+SELECT seq, event_id, topic, key, event_type, payload::text AS value, headers
+FROM outbox WHERE published_at IS NULL AND seq > $2 ORDER BY seq LIMIT $1
 """
 _MARK = "UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])"
 _FAILED = """
@@ -154,8 +158,7 @@ class Relay:
             last_cleanup = 0.0
             while True:
                 self._wake.clear()
-                while await self._publish_batch(conn, producer):
-                    pass
+                await self._drain(conn, producer)
                 if time.monotonic() - last_cleanup > 60:
                     await conn.execute(_CLEANUP, self.config.retention_s)
                     last_cleanup = time.monotonic()
@@ -172,25 +175,46 @@ class Relay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _publish_batch(self, conn: asyncpg.Connection, producer: Producer) -> bool:
-        """Publish one batch; True when the batch was full (more may be waiting)."""
-        rows = await conn.fetch(_CLAIM, self.config.batch_size)
-        if not rows:
-            return False
-        seqs = [r["seq"] for r in rows]
+    async def _drain(self, conn: asyncpg.Connection, producer: Producer) -> None:
+        """Publish until no committed row is left, keeping a few batches in flight.
+
+        While batches are in flight the next claim starts after the newest seq sent; once all
+        are acknowledged the claim starts from the beginning again, so a row that committed late
+        with a lower seq is picked up then. Batches are marked in the order they were sent.
+        """
+        inflight: deque[tuple[list[int], asyncio.Future[Any]]] = deque()
         try:
-            futures = [await self._send(producer, row) for row in rows]
-            await asyncio.gather(*futures)
+            while True:
+                after = inflight[-1][0][-1] if inflight else 0
+                rows = await conn.fetch(_CLAIM, self.config.batch_size, after)
+                if rows:
+                    futures = [await self._send(producer, row) for row in rows]
+                    inflight.append(([r["seq"] for r in rows], asyncio.gather(*futures)))
+                while inflight and (
+                    not rows or inflight[0][1].done() or len(inflight) >= MAX_INFLIGHT_BATCHES
+                ):
+                    await self._settle(conn, *inflight.popleft())
+                if not rows and not inflight:
+                    return
+        finally:
+            for _, pending in inflight:
+                pending.cancel()
+
+    async def _settle(
+        self, conn: asyncpg.Connection, seqs: list[int], acks: asyncio.Future[Any]
+    ) -> None:
+        """Wait for one batch's acknowledgements, then mark it published."""
+        try:
+            await acks
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             await conn.execute(_FAILED, seqs, repr(exc)[:500])
             raise
         await conn.execute(_MARK, seqs)
-        self.published += len(rows)
+        self.published += len(seqs)
         if self.metrics:
-            self.metrics.relay_published.labels(self.config.schema).inc(len(rows))
-        return len(rows) == self.config.batch_size
+            self.metrics.relay_published.labels(self.config.schema).inc(len(seqs))
 
     async def _send(self, producer: Producer, row: asyncpg.Record) -> Any:
         stored: dict[str, str] = row["headers"] or {}
@@ -212,10 +236,9 @@ class Relay:
                 "ce_id": str(row["event_id"]),
             }
             propagate.inject(headers)
-            value = json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":"))
             return await producer.send(
                 self.config.topic_prefix + row["topic"],
-                value=value.encode(),
+                value=row["value"].encode(),
                 key=row["key"].encode(),
                 headers=encode_headers(headers),
             )

@@ -72,9 +72,8 @@ class Runtime:
         )
         document_publishers(self.broker, list(definition.publishes))
         self._pool: asyncpg.Pool | None = None
-        self.dlq_producer: Any = make_producer(
-            settings.kafka_bootstrap_servers, client_id=f"{settings.service_name}-dlq"
-        )
+        # aiokafka clients need a running loop: the DLQ producer is made in start().
+        self.dlq_producer: Any = None
         self.consumer: ConsumerRunner | None = None
         if definition.handlers:
             self.consumer = ConsumerRunner(
@@ -131,8 +130,13 @@ class Runtime:
         delay = 0.5
         while True:
             try:
-                if self.consumer is not None:
-                    await self.dlq_producer.start()
+                if self.consumer is not None and self.dlq_producer is None:
+                    producer = make_producer(
+                        self.settings.kafka_bootstrap_servers,
+                        client_id=f"{self.settings.service_name}-dlq",
+                    )
+                    await producer.start()
+                    self.dlq_producer = producer
                 await self.broker.start()
                 self.kafka_started = True
                 return
@@ -155,8 +159,10 @@ class Runtime:
         self.tasks.clear()
         with contextlib.suppress(Exception):
             await self.broker.stop()
-        with contextlib.suppress(Exception):
-            await self.dlq_producer.stop()
+        if self.dlq_producer is not None:
+            with contextlib.suppress(Exception):
+                await self.dlq_producer.stop()
+            self.dlq_producer = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

@@ -94,7 +94,7 @@ def decode(value: bytes | None) -> CloudEvent:
         return CloudEvent.model_validate(document)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'envelope'}: {err['type']}"
+            f"{'.'.join(str(p) for p in err['loc']) or 'envelope'}: {err['msg']}"
             for err in exc.errors()
         )
         raise EnvelopeError(f"malformed CloudEvent: {problems}") from None

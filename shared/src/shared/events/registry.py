@@ -55,9 +55,9 @@ class Registry:
         try:
             event = contract.from_data(envelope.data)
         except ValidationError as exc:
-            # Name the fields and rules only: the offending values may be personal data.
+            # Fields and rule messages only: pydantic's "input" may be personal data.
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'data'}: {err['type']}"
+                f"{'.'.join(str(p) for p in err['loc']) or 'data'}: {err['msg']}"
                 for err in exc.errors()
             )
             raise ContractError(
