@@ -11,7 +11,7 @@ from inspection.bootstrap import definition
 from inspection.config import Settings
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
-from tests.integration.support import person
+from tests.integration.support import close_readers, person
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +34,7 @@ async def svc(
         sweeper_enabled=False,
     ) as harness:
         yield harness
+        await close_readers()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.clock import LOCAL_TZ, SimulatedClock
 from shared.events import envelope_for
@@ -86,6 +87,37 @@ async def replica_has(svc: Harness, site_id: uuid.UUID, status: str) -> None:
     await wait_until(arrived, timeout=30)
 
 
+_READERS: dict[str, AIOKafkaConsumer] = {}
+
+
+async def end_offsets(svc: Harness) -> dict[str, int]:
+    """Summed end offsets of every inspection topic, from one long-lived consumer per service."""
+    reader = _READERS.get(svc.prefix)
+    if reader is None:
+        reader = _READERS[svc.prefix] = AIOKafkaConsumer(bootstrap_servers=svc.bootstrap)
+        await reader.start()
+    partitions = []
+    for topic in TOPICS:
+        name = svc.prefix + topic
+        known = reader.partitions_for_topic(name)
+        if not known:
+            await reader._client.force_metadata_update()
+            known = reader.partitions_for_topic(name) or set()
+        partitions += [TopicPartition(name, p) for p in known]
+    ends = await reader.end_offsets(partitions)
+    return {
+        topic: sum(v for tp, v in ends.items() if tp.topic == svc.prefix + topic)
+        for topic in TOPICS
+    }
+
+
+async def close_readers() -> None:
+    """Stop the offset readers (end of the session)."""
+    for reader in _READERS.values():
+        await reader.stop()
+    _READERS.clear()
+
+
 async def outbox_size(svc: Harness) -> int:
     """Rows ever written to the outbox (published rows are kept an hour)."""
     return int(await svc.pool.fetchval("SELECT count(*) FROM outbox"))
@@ -103,7 +135,7 @@ async def rejected(
     snapshot = [await svc.pool.fetch(f"SELECT * FROM {t} ORDER BY 1") for t in tables]  # noqa: S608
     before_outbox = await outbox_size(svc)
     await svc.drained()
-    before = await svc.end_offsets(TOPICS)
+    before = await end_offsets(svc)
     response = await call()
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -112,7 +144,7 @@ async def rejected(
         assert problem["code"] == code, problem
     assert await outbox_size(svc) == before_outbox
     await svc.drained()
-    assert await svc.end_offsets(TOPICS) == before
+    assert await end_offsets(svc) == before
     after = [await svc.pool.fetch(f"SELECT * FROM {t} ORDER BY 1") for t in tables]  # noqa: S608
     assert after == snapshot
     return problem
@@ -168,3 +200,42 @@ async def post(svc: Harness, path: str, body: dict[str, Any], role: str = "inspe
     response = await svc.client.post(path, json=body, headers=svc.auth(role))
     assert response.status_code in (200, 201), response.text
     return response.json()
+
+
+RESPONSIBLE = "5a1e0000-0000-4000-8000-000000000001"  # a site's safety officer (no token)
+
+
+async def hazard(
+    svc: Harness, *, site_id: str | None = None, level: str = "GENERAL", found: str = "2024-11-06"
+) -> dict[str, Any]:
+    """A self-reported hazard found on a local date (the clock must be past it)."""
+    body: dict[str, Any] = {
+        "site_id": site_id or await site(svc),
+        "category": "消防",
+        "level": level,
+        "description": "二楼疏散通道堆放杂物",
+        "photo_ids": ["photo-1", "photo-2"],
+        "found_at": f"{found}T10:00:00+08:00",
+    }
+    if level == "MAJOR":
+        body["major_basis"] = "FACILITY_DEFECT"
+    result: dict[str, Any] = await post(svc, "/hazards", body)
+    return result
+
+
+def plan(deadline_on: str, level: str = "GENERAL", **extra: Any) -> dict[str, Any]:
+    """A complete 五定 plan for a hazard level."""
+    body: dict[str, Any] = {
+        "responsible_person_id": RESPONSIBLE,
+        "measures": "清理杂物，设置警示标识",
+        "deadline_on": deadline_on,
+    }
+    if level == "MAJOR":
+        body |= {
+            "standard": "疏散通道净宽不小于1.4米",
+            "funds_minor": 1_200_000,
+            "funds_source": "机构自筹",
+            "contingency_plan": "专人值守，夜间巡查",
+            "interim_measures": "停用二楼东侧房间",
+        }
+    return body | extra
