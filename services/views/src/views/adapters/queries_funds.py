@@ -7,11 +7,11 @@ from typing import Any
 
 _FUND_HEADER = """
 SELECT f.fund_id, f.code, f.fiscal_year,
-  (SELECT COALESCE(SUM(c.amount_minor),0) FROM p_fund_credits c WHERE c.fund_id = f.fund_id)
+  (SELECT COALESCE(SUM(c.amount_minor),0)::bigint FROM p_fund_credits c WHERE c.fund_id = f.fund_id)
      AS credited_minor,
-  (SELECT COALESCE(SUM(a.amount_minor - a.released_minor),0) FROM p_allocations a
+  (SELECT COALESCE(SUM(a.amount_minor - a.released_minor),0)::bigint FROM p_allocations a
      WHERE a.fund_id = f.fund_id AND a.status IN ('APPROVED','CLOSED')) AS allocated_minor,
-  (SELECT COALESCE(SUM(d.amount_minor),0) FROM p_disbursements d
+  (SELECT COALESCE(SUM(d.amount_minor),0)::bigint FROM p_disbursements d
      WHERE d.fund_id = f.fund_id AND d.status IN ('PAID','DELIVERED') AND d.settled_on <= $2)
      AS disbursed_minor
 FROM p_funds f WHERE f.source_type = 'LOTTERY_WELFARE' AND f.fiscal_year = $1
@@ -21,7 +21,7 @@ ORDER BY f.code
 _FUND_LINES = """
 SELECT p.purpose, p.name, p.code AS project_code, a.allocation_id, a.code AS allocation_code,
   a.amount_minor - a.released_minor AS allocated_minor,
-  COALESCE(SUM(CASE WHEN d.status IN ('PAID','DELIVERED') THEN d.amount_minor END),0)
+  COALESCE(SUM(CASE WHEN d.status IN ('PAID','DELIVERED') THEN d.amount_minor END),0)::bigint
      AS disbursed_minor,
   COUNT(CASE WHEN d.status IN ('PAID','DELIVERED') THEN 1 END) AS beneficiaries_paid
 FROM p_allocations a
@@ -39,18 +39,18 @@ ORDER BY p.purpose, a.allocation_id
 _ALLOCATION_BREACHES = """
 SELECT a.allocation_id, a.amount_minor - a.released_minor AS net_minor,
   COALESCE(SUM(CASE WHEN d.status IN ('PAID','DELIVERED','REQUESTED','FAILED')
-                    THEN d.amount_minor END), 0) AS used_minor
+                    THEN d.amount_minor END), 0)::bigint AS used_minor
 FROM p_allocations a LEFT JOIN p_disbursements d ON d.allocation_id = a.allocation_id
 GROUP BY a.allocation_id, a.amount_minor, a.released_minor
 HAVING COALESCE(SUM(CASE WHEN d.status IN ('PAID','DELIVERED','REQUESTED','FAILED')
-                         THEN d.amount_minor END), 0) > a.amount_minor - a.released_minor
+                         THEN d.amount_minor END), 0)::bigint > a.amount_minor - a.released_minor
 """
 _FUND_BREACHES = """
 SELECT f.fund_id, f.code,
-  (SELECT COALESCE(SUM(a.amount_minor - a.released_minor),0) FROM p_allocations a
+  (SELECT COALESCE(SUM(a.amount_minor - a.released_minor),0)::bigint FROM p_allocations a
      WHERE a.fund_id = f.fund_id AND a.status IN ('APPROVED','CLOSED')) AS allocated_minor,
-  (SELECT COALESCE(SUM(c.amount_minor),0) FROM p_fund_credits c WHERE c.fund_id = f.fund_id)
-  + (SELECT COALESCE(SUM(d.amount_minor),0) FROM p_donations d WHERE d.fund_id = f.fund_id)
+  (SELECT COALESCE(SUM(c.amount_minor),0)::bigint FROM p_fund_credits c WHERE c.fund_id = f.fund_id)
+  + (SELECT COALESCE(SUM(d.amount_minor),0)::bigint FROM p_donations d WHERE d.fund_id = f.fund_id)
      AS income_minor
 FROM p_funds f
 """
@@ -58,11 +58,11 @@ FROM p_funds f
 _BY_PROJECT = """
 SELECT p.project_id, p.code, p.name, p.brand,
   COALESCE((SELECT SUM(a.amount_minor - a.released_minor) FROM p_allocations a
-     WHERE a.project_id = p.project_id AND a.status IN ('APPROVED','CLOSED')), 0)
+     WHERE a.project_id = p.project_id AND a.status IN ('APPROVED','CLOSED')), 0)::bigint
      AS allocated_minor,
   COALESCE((SELECT SUM(d.amount_minor) FROM p_disbursements d
      WHERE d.project_id = p.project_id AND d.status IN ('PAID','DELIVERED')
-     AND d.settled_on <= $1), 0) AS disbursed_minor
+     AND d.settled_on <= $1), 0)::bigint AS disbursed_minor
 FROM p_projects p ORDER BY p.code
 """
 
@@ -94,7 +94,7 @@ _NOTIFICATION_HEALTH = """
 SELECT
   COUNT(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
   COUNT(*) FILTER (WHERE failed_attempts > 0) AS with_failed_attempt,
-  COALESCE(SUM(failed_attempts), 0) AS failed_attempts,
+  COALESCE(SUM(failed_attempts), 0)::bigint AS failed_attempts,
   COUNT(*) FILTER (WHERE status = 'FAILED') AS failing_now,
   COUNT(*) FILTER (WHERE status = 'UNDELIVERABLE') AS undeliverable,
   COUNT(*) FILTER (WHERE status = 'ACKNOWLEDGED') AS acknowledged

@@ -23,13 +23,13 @@ METRIC_SQL: dict[str, str] = {
     "drills": "SELECT COUNT(*) FROM p_drills WHERE status = 'HELD' AND held_on BETWEEN $1 AND $2",
     "work_notices": "SELECT COUNT(*) FROM p_work_notices WHERE issued_on BETWEEN $1 AND $2",
     "charity_disbursed": (
-        "SELECT COALESCE(SUM(d.amount_minor), 0) FROM p_disbursements d"
+        "SELECT COALESCE(SUM(d.amount_minor), 0)::bigint FROM p_disbursements d"
         " JOIN p_projects p ON p.project_id = d.project_id"
         " WHERE p.brand = '益行益善·益老益小' AND d.status IN ('PAID', 'DELIVERED')"
         " AND d.settled_on <= $2 AND $1::date IS NOT NULL"
     ),
     "child_person_times": (
-        "SELECT COALESCE(SUM(s.child_count), 0) FROM p_child_care_sessions s"
+        "SELECT COALESCE(SUM(s.child_count), 0)::bigint FROM p_child_care_sessions s"
         " JOIN p_projects p ON p.project_id = s.project_id"
         " WHERE p.kind IN ('WEEKEND_MOTHERS', 'HOME_TEACHING') AND s.held_on <= $2"
         " AND $1::date IS NOT NULL"
@@ -70,7 +70,7 @@ EXTRA_SQL: dict[str, str] = {
     "meals_served_ytd": "SELECT COUNT(*) FROM p_meals WHERE served_on BETWEEN $1 AND $2",
     "wristbands_active": "SELECT COUNT(*) FROM p_wristbands WHERE status = 'ACTIVE'",
     "charity_disbursed_ytd_minor": (
-        "SELECT COALESCE(SUM(d.amount_minor), 0) FROM p_disbursements d"
+        "SELECT COALESCE(SUM(d.amount_minor), 0)::bigint FROM p_disbursements d"
         " JOIN p_projects p ON p.project_id = d.project_id"
         " WHERE p.brand = '益行益善·益老益小' AND d.status IN ('PAID', 'DELIVERED')"
         " AND d.settled_on <= $2 AND d.settled_on >= $1"
@@ -79,7 +79,7 @@ EXTRA_SQL: dict[str, str] = {
 _WINDOWLESS = {"hazards_open", "wristbands_active"}
 
 _VOLUNTEER_YTD = (
-    "SELECT COUNT(*) AS n, COALESCE(SUM(minutes), 0) AS minutes FROM p_volunteer_services"
+    "SELECT COUNT(*) AS n, COALESCE(SUM(minutes), 0)::bigint AS minutes FROM p_volunteer_services"
     " WHERE served_on BETWEEN $1 AND $2"
 )
 _PILLARS = (

@@ -36,14 +36,14 @@ SELECT s.site_id, s.name, s.kind, s.county_code, s.beds, s.status,
      AND m.served_on BETWEEN $1 AND $2) AS meals_served_ytd,
   (SELECT COUNT(*) FROM p_volunteer_services v WHERE v.institution_id = s.site_id
      AND v.served_on BETWEEN $1 AND $2) AS volunteer_services_ytd,
-  (SELECT COALESCE(SUM(v.minutes),0) FROM p_volunteer_services v
+  (SELECT COALESCE(SUM(v.minutes),0)::bigint FROM p_volunteer_services v
      WHERE v.institution_id = s.site_id AND v.served_on BETWEEN $1 AND $2)
      AS volunteer_minutes_ytd,
-  (SELECT COALESCE(SUM(d.amount_minor),0) FROM p_disbursements d
+  (SELECT COALESCE(SUM(d.amount_minor),0)::bigint FROM p_disbursements d
      JOIN p_beneficiaries b ON b.beneficiary_id = d.beneficiary_id
      WHERE b.institution_id = s.site_id AND d.status IN ('PAID','DELIVERED')
      AND d.settled_on <= $2) AS funds_received_minor,
-  (SELECT COALESCE(SUM(d.amount_minor),0) FROM p_disbursements d
+  (SELECT COALESCE(SUM(d.amount_minor),0)::bigint FROM p_disbursements d
      JOIN p_beneficiaries b ON b.beneficiary_id = d.beneficiary_id
      WHERE b.institution_id = s.site_id AND d.status IN ('REQUESTED','FAILED'))
      AS funds_pending_minor
@@ -80,7 +80,7 @@ SELECT e.elder_id, e.age_band, e.county_code, e.township_code, e.care_pillars, e
      AS missing_open,
   (SELECT COUNT(*) FROM p_volunteer_services v WHERE v.elder_id = e.elder_id
      AND v.served_on BETWEEN $1 AND $2) AS volunteer_visits_ytd,
-  (SELECT COALESCE(SUM(d.amount_minor),0) FROM p_disbursements d
+  (SELECT COALESCE(SUM(d.amount_minor),0)::bigint FROM p_disbursements d
      JOIN p_beneficiaries b ON b.beneficiary_id = d.beneficiary_id
      WHERE b.elder_id = e.elder_id AND d.status IN ('PAID','DELIVERED')
      AND d.settled_on <= $2) AS charity_received_minor

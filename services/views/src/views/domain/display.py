@@ -36,6 +36,7 @@ def money(fen: int) -> str:
 
 def yuan(fen: int) -> str:
     """An exact amount in yuan with two decimals and separators, for ledgers: "9,000.00元"."""
+    fen = int(fen)
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
     return f"{sign}{whole:,}.{cents:02d}元"

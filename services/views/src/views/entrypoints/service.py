@@ -9,7 +9,7 @@ from shared.service import ServiceDefinition, create_app
 from shared.settings import ServiceSettings
 from views import bootstrap
 from views.entrypoints import consumers
-from views.entrypoints.http import ops, reports
+from views.entrypoints.http import dashboard, ops, reports, views
 
 
 def definition(settings: ServiceSettings) -> ServiceDefinition:
@@ -17,7 +17,12 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
     monitor = bootstrap.monitor(settings)
     return bootstrap.definition(
         settings,
-        routers=[reports.router, ops.router(monitor, ops.Rebuilds())],
+        routers=[
+            dashboard.router,
+            reports.router,
+            views.router,
+            ops.router(monitor, ops.Rebuilds()),
+        ],
         handlers=consumers.handlers(bootstrap.live_target(settings)),
         background=[ops.monitor_task(monitor)],
     )
