@@ -61,7 +61,7 @@ _INSERT_ASSESSMENT = """
 INSERT INTO elder_assessments (id, elder_id, assessor_id, assessed_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT DO NOTHING RETURNING true
 """
-_LOCK_HOUSEHOLD = "SELECT pg_advisory_xact_lock(hashtext('household:' || $1::text))"
+_LOCK_HOUSEHOLD = "SELECT pg_advisory_xact_lock(hashtext($1))"
 _HOUSEHOLD_BLOCKED = """
 SELECT EXISTS (SELECT 1 FROM home_modifications WHERE household_id = $1
     AND (status = ANY($2::text[]) OR (status = 'ACCEPTED' AND accepted_at >= $3)))
@@ -116,7 +116,7 @@ class PgLookups:
         )
 
     async def lock_household(self, household_id: UUID) -> None:
-        await self._conn.execute(_LOCK_HOUSEHOLD, household_id)
+        await self._conn.execute(_LOCK_HOUSEHOLD, f"household:{household_id}")
 
     async def household_blocked(self, household_id: UUID, *, accepted_since: datetime) -> bool:
         return bool(

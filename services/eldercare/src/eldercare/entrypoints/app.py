@@ -8,7 +8,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from eldercare.bootstrap import Wiring, wire
-from eldercare.entrypoints.http import admin, elders, institutions, meals, wristbands
+from eldercare.entrypoints.http import (
+    admin,
+    elders,
+    home_modifications,
+    institutions,
+    meals,
+    wristbands,
+)
 from shared.clock import Clock
 from shared.events import eldercare as contracts
 from shared.service import ServiceDefinition, create_app
@@ -37,7 +44,14 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         ),
         migrations_dir=MIGRATIONS,
         publishes=contracts.EVENTS,
-        routers=[institutions.router, elders.router, meals.router, wristbands.router, admin.router],
+        routers=[
+            institutions.router,
+            elders.router,
+            home_modifications.router,
+            meals.router,
+            wristbands.router,
+            admin.router,
+        ],
         wiring=wire(settings),
     )
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from eldercare.domain.elders import Elder
+from eldercare.domain.home_modifications import HomeModification
 from eldercare.domain.institutions import Institution
 from eldercare.domain.meals import Meal, MealPoint
 from eldercare.domain.wristbands import MissingCase, Wristband
@@ -226,6 +227,45 @@ class MealOut(BaseModel):
     def of(cls, meal: Meal) -> MealOut:
         """From the aggregate."""
         return cls(**_fields(meal), aggregate_version=meal.version)
+
+
+class PlanItemOut(BaseModel):
+    """One plan item."""
+
+    item_code: str
+    category: str
+    cost_minor: int
+
+
+class HomeModificationOut(BaseModel):
+    """A household's modification and where it stands."""
+
+    id: UUID
+    household_id: UUID
+    elder_id: UUID
+    county_code: str
+    status: str
+    plan: list[PlanItemOut]
+    subsidy_minor: int | None
+    self_paid_minor: int | None
+    contractor_org_id: UUID | None
+    photo_ids: list[UUID]
+    acceptance_inspector_id: UUID | None
+    reject_reason: str | None
+    applied_at: datetime
+    assessed_at: datetime | None
+    rejected_at: datetime | None
+    approved_at: datetime | None
+    completed_at: datetime | None
+    accepted_at: datetime | None
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, mod: HomeModification) -> HomeModificationOut:
+        """From the aggregate."""
+        plan = [PlanItemOut(**vars(item)) for item in mod.plan]
+        data = {**_fields(mod), "plan": plan, "photo_ids": list(mod.photo_ids)}
+        return cls(**data, aggregate_version=mod.version)
 
 
 def _fields(obj: Any) -> dict[str, Any]:
