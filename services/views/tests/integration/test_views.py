@@ -132,7 +132,7 @@ async def test_lottery_fund_announcement_for_2024(svc):
             ln["disbursed_minor"],
             ln["beneficiaries_paid"],
         )
-        for l in doc["lines"]
+        for ln in doc["lines"]
     ]
     assert lines == [("济困", 95_000_000, 90_000_000, 450), ("扶老", 100_000_000, 100_000_000, 20)]
     assert doc["text"].startswith("益阳市民政局2024年度福彩公益金使用情况公告\n截至2024年11月30日")

@@ -1,5 +1,5 @@
 // The leadership dashboard: fetch /dashboard/data with the bearer token and draw it.
-// Every text goes in with textContent (never innerHTML); chart tooltips are escaped too.
+// Every text goes in with textContent, never as markup; chart tooltips are escaped too.
 "use strict";
 
 const LABELS = {
