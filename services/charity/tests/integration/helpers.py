@@ -126,7 +126,7 @@ class Api:
         )
 
     async def disburse(
-        self, allocation_id: str, beneficiary_id: str, amount: int, **extra: Any
+        self, allocation_id: str, beneficiary_id: str, amount: object, **extra: Any
     ) -> httpx.Response:
         body = {
             "beneficiary_id": beneficiary_id,

@@ -6,7 +6,14 @@ from fastapi import FastAPI
 
 from charity import bootstrap
 from charity.entrypoints import consumers
-from charity.entrypoints.http.routes import allocations, beneficiaries, disbursements, funds
+from charity.entrypoints.http.routes import (
+    allocations,
+    beneficiaries,
+    childcare,
+    disbursements,
+    funds,
+    reconciliations,
+)
 from shared.clock import Clock
 from shared.service import ServiceDefinition, create_app
 from shared.settings import ServiceSettings
@@ -16,6 +23,8 @@ ROUTERS = (
     beneficiaries.router,
     allocations.router,
     disbursements.router,
+    reconciliations.router,
+    childcare.router,
 )
 
 
