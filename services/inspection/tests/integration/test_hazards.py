@@ -399,3 +399,23 @@ async def test_reports_need_an_active_site_and_an_open_inspection(
         f"/hazards?site_id={found['site_id']}", headers=svc.auth("auditor")
     )
     assert len(listed.json()) == 1
+
+
+async def test_a_replayed_transition_returns_the_first_answer_and_emits_once(
+    svc: Harness, group: dict[str, str]
+):
+    h = await hazard(svc, found="2024-11-25")
+    headers = svc.auth("inspector") | {"Idempotency-Key": f"script-line-{uuid.uuid4()}"}
+    path = f"/hazards/{h['id']}/assign"
+    first = await svc.client.post(path, json=plan("2024-12-10"), headers=headers)
+    again = await svc.client.post(path, json=plan("2024-12-10"), headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert len(data(await svc.events(TOPIC, subject=h["id"]), "hazard.rectification_assigned")) == 1
+    await rejected(
+        svc,
+        lambda: svc.client.post(path, json=plan("2024-12-11"), headers=headers),
+        422,
+        "idempotency_key_reused",
+        tables=TABLES,
+    )

@@ -9,7 +9,16 @@ from fastapi import APIRouter
 
 from inspection.config import Settings
 from inspection.entrypoints.consumers import HANDLERS
-from inspection.entrypoints.http.routes import admin, campaigns, hazards, inspections, leaders
+from inspection.entrypoints.http.routes import (
+    activities,
+    admin,
+    campaigns,
+    fieldwork,
+    hazards,
+    inspections,
+    leaders,
+    notices,
+)
 from inspection.entrypoints.scheduler import daily_sweeper
 from shared.service import Runtime
 
@@ -18,6 +27,9 @@ ROUTERS: list[APIRouter] = [
     leaders.router,
     inspections.router,
     hazards.router,
+    activities.router,
+    notices.router,
+    fieldwork.router,
     admin.router,
 ]
 

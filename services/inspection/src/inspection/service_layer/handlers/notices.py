@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from inspection.domain import commands as cmds
+from inspection.domain.errors import InvalidInputError
 from inspection.domain.notices import DRAFT, WorkNotice
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
@@ -13,7 +14,11 @@ from inspection.service_layer.ports import Context, UnitOfWork
 
 
 async def draft_work_notice(cmd: cmds.DraftWorkNotice, uow: UnitOfWork, ctx: Context) -> WorkNotice:
-    """Draft a notice (no event until it is issued)."""
+    """Draft a notice (no event until it is issued); it must name sites or kinds of site."""
+    if not cmd.target_site_ids and not cmd.target_kinds:
+        raise InvalidInputError(
+            "no_targets", "须指定下发机构（target_site_ids）或机构类型（target_kinds）"
+        )
     notice = WorkNotice(
         id=await new_id(uow.notices, cmd.id, "工作提示"),
         notice_no=await uow.lookups.next_number("TS", ctx.today.year),

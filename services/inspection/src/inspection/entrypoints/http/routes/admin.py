@@ -34,13 +34,14 @@ class SweepResult(BaseModel):
     responses=problem_responses(401, 403, 404, 422),
 )
 async def run_sweeper(
-    name: SweepName, request: Request, who: Annotated[Principal, role("run_sweep")]
+    name: SweepName, request: Request, _: Annotated[Principal, role("run_sweep")]
 ) -> SweepResult:
     """Run a sweeper (approaching, hazard-deadlines, cadence, or all); each event fires once."""
     runtime = runtime_of(request)
     if not runtime.settings.demo_mode:
         raise Problem(404, "not_found", "仅在演示模式（DEMO_MODE=1）下提供")
-    ctx = context(runtime, who)
+    # Sweep events are the system's, whoever triggers them: same events as the daily run.
+    ctx = context(runtime, None)
     schema = runtime.settings.schema_name
     if name == "all":
         emitted = await run_daily(runtime.pool, ctx, schema=schema)

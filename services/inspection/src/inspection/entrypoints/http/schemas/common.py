@@ -8,7 +8,15 @@ from datetime import UTC
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from inspection.domain.sites import BUREAU_SITE_ID
 
@@ -56,3 +64,17 @@ def render(model: type[M], item: Any) -> M:
     values = dataclasses.asdict(item)
     values["aggregate_version"] = values.pop("version")
     return model.model_validate(values)
+
+
+class ReasonRequest(Request):
+    """Why: a machine reason code (DOMAIN's ``{reason}`` is accepted too) and an optional note."""
+
+    reason_code: Code
+    note: FreeText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reason_is_the_code(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "reason" in data and "reason_code" not in data:
+            data = {("reason_code" if k == "reason" else k): v for k, v in data.items()}
+        return data

@@ -6,12 +6,12 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
 from inspection.entrypoints.http.schemas.common import (
-    Code,
     FreeText,
     Instant,
+    ReasonRequest,
     Ref,
     Request,
     Response,
@@ -66,19 +66,8 @@ class CompleteInspectionRequest(Request):
     summary: FreeText | None = None
 
 
-class CancelRequest(Request):
+class CancelRequest(ReasonRequest):
     """Call something off, with a machine reason code (and an optional note)."""
-
-    reason_code: Code
-    note: FreeText | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reason_is_the_code(cls, data: Any) -> Any:
-        # DOMAIN writes the body as {reason}: accept that name for the code too.
-        if isinstance(data, dict) and "reason" in data and "reason_code" not in data:
-            data = {("reason_code" if k == "reason" else k): v for k, v in data.items()}
-        return data
 
 
 class InspectionResponse(Response):
