@@ -35,6 +35,7 @@ def monitor(settings: ServiceSettings) -> Monitor:
         main_schema=settings.schema_name,
         bootstrap=settings.kafka_bootstrap_servers,
         topic_prefix=settings.kafka_topic_prefix,
+        group=settings.consumer_group,
     )
 
 

@@ -84,7 +84,8 @@ async def test_dashboard_renders_charts_and_the_api_figures(svc, served, tmp_pat
     assert "今年以来，共开展检查70余次" in dom
     shot = tmp_path / "dashboard.png"
     done = await asyncio.to_thread(_chromium, tmp_path, url, f"--screenshot={shot}")
-    assert shot.exists() and shot.stat().st_size > 10_000, done.stderr.decode()[-2000:]
+    assert shot.exists(), done.stderr.decode()[-2000:]
+    assert shot.stat().st_size > 10_000
     DOCS.mkdir(exist_ok=True)
     shutil.copy(shot, DOCS / "dashboard.png")
 

@@ -34,6 +34,7 @@ class Monitor:
     main_schema: str
     bootstrap: str
     topic_prefix: str = ""
+    group: str = "views"
     _gauges: dict[str, Gauge] = field(default_factory=dict)
     _consumer: Any = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -90,6 +91,21 @@ class Monitor:
             out.setdefault(tp.topic[len(self.topic_prefix) :], {})[tp.partition] = end
         return out
 
+    async def committed(self) -> dict[str, dict[int, int]]:
+        """The live consumer group's committed offsets (skipped and duplicate records count)."""
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()  # type: ignore[no-untyped-call]
+        try:
+            offsets = await admin.list_consumer_group_offsets(self.group)
+        finally:
+            await admin.close()  # type: ignore[no-untyped-call]
+        out: dict[str, dict[int, int]] = {}
+        for tp, meta in offsets.items():
+            out.setdefault(tp.topic[len(self.topic_prefix) :], {})[tp.partition] = meta.offset
+        return out
+
     async def close(self) -> None:
         """Stop the Kafka client."""
         if self._consumer is not None:
@@ -100,10 +116,12 @@ class Monitor:
     async def status(self, conn: Any, *, with_kafka: bool = True) -> dict[str, Any]:
         """Each projection: active generation, checkpoints, end offsets, lag, latest rebuild."""
         ends: dict[str, dict[int, int]] = {}
+        committed: dict[str, dict[int, int]] = {}
         if with_kafka:
             try:
                 async with asyncio.timeout(5):
                     ends = await self.end_offsets()
+                    committed = await self.committed()
             except (TimeoutError, OSError, Exception):
                 log.warning("end offsets unavailable")
         sets = await conn.fetch(_SETS)
@@ -114,14 +132,19 @@ class Monitor:
                 (s for s in sets if s["projection"] == projection.name and s["state"] == "ACTIVE"),
                 None,
             )
-            entry = await self._projection(conn, projection, active, ends)
+            entry = await self._projection(conn, projection, active, ends, committed)
             entry["rebuild"] = runs.get(projection.name)
             out.append(entry)
         self._observe(out)
         return {"projections": out, "kafka": bool(ends)}
 
     async def _projection(
-        self, conn: Any, projection: Projection, active: Any, ends: dict[str, dict[int, int]]
+        self,
+        conn: Any,
+        projection: Projection,
+        active: Any,
+        ends: dict[str, dict[int, int]],
+        committed: dict[str, dict[int, int]],
     ) -> dict[str, Any]:
         checkpoints: dict[str, dict[int, int]] = {}
         if active is not None:
@@ -137,7 +160,11 @@ class Monitor:
             parts = []
             for partition, end in sorted(ends.get(topic, {}).items()):
                 done = checkpoints.get(topic, {}).get(partition)
-                lag = max(0, end - (done + 1 if done is not None else 0))
+                # Skipped types and inbox duplicates move the group's offset, not the checkpoint.
+                position = max(
+                    done + 1 if done is not None else 0, committed.get(topic, {}).get(partition, 0)
+                )
+                lag = max(0, end - position)
                 total_lag += lag
                 parts.append({"partition": partition, "checkpoint": done, "end": end, "lag": lag})
             topics.append({"topic": topic, "partitions": parts})
