@@ -68,6 +68,12 @@ ls -d /usr/lib/postgresql/*/bin
 step "Kafka jars (Maven Central)"
 uv run --frozen python -m devstack deps </dev/null
 
+step "dashboard charting library (npm, served locally by views)"
+command -v npm >/dev/null || apt_install nodejs npm
+if [ ! -f services/views/node_modules/echarts/package.json ]; then
+  (cd services/views && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+fi
+
 step "chromium (page tests)"
 command -v chromium >/dev/null || apt_install chromium
 chromium --version 2>/dev/null || true
