@@ -6,6 +6,10 @@ import json
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+# A connection of one's own or one borrowed from a pool: both run queries and transactions.
+Conn = asyncpg.Connection | PoolConnectionProxy
 
 # Errors that mean "the database is not reachable right now", not "this statement is wrong".
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
 from opentelemetry import propagate
 
+from shared.db import Conn
 from shared.events.envelope import CloudEvent
 from shared.events.pii import assert_no_pii
 from shared.events.registry import REGISTRY
@@ -29,7 +29,7 @@ def trace_headers() -> dict[str, str]:
     return {k: v for k, v in carrier.items() if k in ("traceparent", "tracestate")}
 
 
-async def add(conn: asyncpg.Connection, envelopes: Sequence[CloudEvent], *, schema: str) -> None:
+async def add(conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str) -> None:
     """Append events to the outbox in the caller's transaction, and wake the relay on commit.
 
     Raises:

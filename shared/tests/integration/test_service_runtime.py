@@ -72,7 +72,9 @@ async def test_command_event_flows_through_outbox_relay_kafka_and_back_into_a_co
         definition, Settings, pg_admin_dsn=pg_admin_dsn, kafka_bootstrap=kafka_bootstrap
     ) as svc:
         await svc.pool.execute("CREATE TABLE seen (id uuid PRIMARY KEY)")
-        denied = await svc.client.post("/campaigns", json={"code": "X"}, headers=svc.auth("auditor"))
+        denied = await svc.client.post(
+            "/campaigns", json={"code": "X"}, headers=svc.auth("auditor")
+        )
         assert denied.status_code == 403
         made = await svc.client.post(
             "/campaigns", json={"code": "ZX-1"}, headers=svc.auth("safety_lead")

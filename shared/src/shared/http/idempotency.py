@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
-
+from shared.db import Conn
 from shared.http.problems import Problem
 
 MAX_KEY_LENGTH = 200
@@ -46,7 +45,7 @@ def check_key(key: str) -> str:
 
 
 async def replay(
-    conn: asyncpg.Connection, *, scope: str, key: str, body_fingerprint: str
+    conn: Conn, *, scope: str, key: str, body_fingerprint: str
 ) -> StoredResponse | None:
     """The stored response of an earlier request with this key, in the caller's transaction.
 
@@ -63,7 +62,7 @@ async def replay(
 
 
 async def remember(
-    conn: asyncpg.Connection,
+    conn: Conn,
     *,
     scope: str,
     key: str,
