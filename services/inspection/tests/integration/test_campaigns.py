@@ -150,3 +150,17 @@ async def test_a_malformed_body_is_a_422_problem_that_changes_nothing(svc: Harne
             "invalid_input",
             tables=("campaigns",),
         )
+
+
+async def test_personal_data_in_a_published_text_is_refused_not_a_server_error(svc: Harness):
+    for change in ({"name": "联系人13812345678"}, {"lead_unit": "430902194501011234"}):
+        problem = await rejected(
+            svc,
+            lambda change=change: svc.client.post(  # type: ignore[misc]
+                "/campaigns", json=campaign(**change), headers=svc.auth("safety_lead")
+            ),
+            422,
+            "pii_in_free_text",
+            tables=("campaigns",),
+        )
+        assert problem["fields"] == list(change)

@@ -19,7 +19,12 @@ class _Gettable(Protocol[T_co]):
 
 
 def no_pii(**texts: str | None) -> None:
-    """422 pii_in_free_text when free text holds an ID-card or mobile number (DOMAIN §9.3)."""
+    """422 pii_in_free_text when text holds an ID-card or mobile number (DOMAIN §9.3).
+
+    Applied to the free text DOMAIN names (description, summary, note) and to every string
+    that would be published in an event: the outbox's own guard would fail such a command
+    with a 500, and bad input must never be a 500.
+    """
     fields = [name for name, text in texts.items() if text and find_pii(text)]
     if fields:
         raise InvalidInputError("pii_in_free_text", PII_DETAIL, fields=fields)

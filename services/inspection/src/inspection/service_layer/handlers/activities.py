@@ -6,7 +6,7 @@ from inspection.domain import commands as cmds
 from inspection.domain.activities import Drill, SafetyMeeting, SafetyTalk, hold_meeting, hold_talk
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id
+from inspection.service_layer.guards import existing, new_id, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 
 
@@ -44,6 +44,7 @@ async def record_drill(cmd: cmds.RecordDrill, uow: UnitOfWork, ctx: Context) -> 
 
 async def cancel_drill(cmd: cmds.CancelDrill, uow: UnitOfWork, ctx: Context) -> Drill:
     """Call a planned drill off."""
+    no_pii(reason_code=cmd.reason_code)
     drill = await existing(uow.drills, cmd.id, "演练")
     drill.cancel(reason_code=cmd.reason_code, now=ctx.now)
     await uow.drills.save(drill)

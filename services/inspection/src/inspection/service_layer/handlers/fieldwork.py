@@ -19,6 +19,7 @@ from inspection.service_layer.ports import Context, UnitOfWork
 
 async def launch_survey(cmd: cmds.LaunchSurvey, uow: UnitOfWork, ctx: Context) -> Survey:
     """Launch a survey (now, or when it actually began)."""
+    no_pii(theme=cmd.theme)
     lead = cmd.lead_person_id or ctx.actor
     if lead is None:
         raise InvalidInputError("lead_required", "调研须注明牵头人（lead_person_id）")
@@ -59,7 +60,12 @@ async def complete_survey(cmd: cmds.CompleteSurvey, uow: UnitOfWork, ctx: Contex
 
 async def register_problem(cmd: cmds.RegisterProblem, uow: UnitOfWork, ctx: Context) -> Problem:
     """Register a problem; one from a survey must name an existing survey."""
-    no_pii(summary=cmd.summary)
+    no_pii(
+        summary=cmd.summary,
+        county_code=cmd.county_code,
+        category=cmd.category,
+        owner_unit=cmd.owner_unit,
+    )
     problem_id = await new_id(uow.problems, cmd.id, "问题")
     require_survey_link(cmd.source, cmd.survey_id)
     if cmd.survey_id is not None and await uow.surveys.get(cmd.survey_id) is None:
@@ -100,7 +106,7 @@ async def resolve_problem(cmd: cmds.ResolveProblem, uow: UnitOfWork, ctx: Contex
 
 async def reopen_problem(cmd: cmds.ReopenProblem, uow: UnitOfWork, ctx: Context) -> Problem:
     """Reopen a resolved problem."""
-    no_pii(note=cmd.note)
+    no_pii(reason_code=cmd.reason_code, note=cmd.note)
     problem = await existing(uow.problems, cmd.id, "问题")
     problem.reopen(reason_code=cmd.reason_code, now=ctx.now)
     await uow.problems.save(problem)

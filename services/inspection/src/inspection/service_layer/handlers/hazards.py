@@ -61,6 +61,7 @@ async def assign_rectification(
     cmd: cmds.AssignRectification, uow: UnitOfWork, ctx: Context
 ) -> Hazard:
     """Fix the 五定 plan: responsible person, measures, standard, funds, deadline, plans."""
+    no_pii(funds_source=cmd.plan.funds_source)
     hazard = await existing(uow.hazards, cmd.id, "隐患")
     hazard.assign(cmd.plan, today=ctx.today, now=ctx.now, policy=ctx.policy)
     await uow.hazards.save(hazard)

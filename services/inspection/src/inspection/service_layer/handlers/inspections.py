@@ -73,7 +73,7 @@ async def cancel_inspection(
     cmd: cmds.CancelInspection, uow: UnitOfWork, ctx: Context
 ) -> Inspection:
     """Call a scheduled inspection off."""
-    no_pii(note=cmd.note)
+    no_pii(reason_code=cmd.reason_code, note=cmd.note)
     inspection = await existing(uow.inspections, cmd.id, "检查")
     inspection.cancel(reason_code=cmd.reason_code, note=cmd.note, now=ctx.now)
     await uow.inspections.save(inspection)

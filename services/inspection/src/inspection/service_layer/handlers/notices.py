@@ -9,12 +9,13 @@ from inspection.domain.errors import InvalidInputError
 from inspection.domain.notices import DRAFT, WorkNotice
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id
+from inspection.service_layer.guards import existing, new_id, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 
 
 async def draft_work_notice(cmd: cmds.DraftWorkNotice, uow: UnitOfWork, ctx: Context) -> WorkNotice:
     """Draft a notice (no event until it is issued); it must name sites or kinds of site."""
+    no_pii(title=cmd.title)
     if not cmd.target_site_ids and not cmd.target_kinds:
         raise InvalidInputError(
             "no_targets", "须指定下发机构（target_site_ids）或机构类型（target_kinds）"
