@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from inspection.config import Settings
 from inspection.entrypoints.scheduler import sweep_if_due
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
+from shared.testing.harness import wait_until
 from tests.integration.support import (
     RESPONSIBLE,
     at,
@@ -248,3 +250,27 @@ async def test_sweeps_are_for_the_admin_only(fresh: Harness):
     )
     unknown = await fresh.client.post("/_admin/sweeps/everything", headers=fresh.auth("admin"))
     assert unknown.status_code == 422
+
+
+async def test_the_background_task_sweeps_on_the_service_clock(
+    pg_admin_dsn: str, kafka_bootstrap: str
+):
+    clock = SimulatedClock(local(2024, 11, 16, 0, 1))
+    async with start_service(
+        definition,
+        Settings,
+        pg_admin_dsn=pg_admin_dsn,
+        kafka_bootstrap=kafka_bootstrap,
+        clock=clock,
+        sweeper_enabled=True,
+        sweeper_poll_s=0.05,
+    ) as svc:
+        await asyncio.sleep(0.3)
+        assert await svc.pool.fetchval("SELECT count(*) FROM sweep_runs") == 0  # before 00:05
+        clock.set(local(2024, 11, 16, 0, 5))
+
+        async def swept() -> bool:
+            day = await svc.pool.fetchval("SELECT max(run_on) FROM sweep_runs WHERE name = 'daily'")
+            return bool(day == date(2024, 11, 16))
+
+        await wait_until(swept, timeout=10)
