@@ -1,7 +1,7 @@
 """``python -m inspection serve|migrate|openapi``."""
 
-from inspection.bootstrap import app, definition
 from inspection.config import Settings
+from inspection.entrypoints.app import app, definition
 from shared.cli import run
 
 if __name__ == "__main__":

@@ -1,26 +1,20 @@
-"""The composition root of the inspection service: the only place that wires things."""
+"""The wiring of the inspection service: settings → rule policy and command context.
+
+The entrypoints compose the service definition from this wiring and their routers, consumers
+and sweeper (``inspection.entrypoints.app``); the layers contract lets entrypoints depend on
+bootstrap, not the other way round.
+"""
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
-from pathlib import Path
-
-from fastapi import FastAPI
 
 from inspection.config import Settings
 from inspection.domain.policy import Policy
 from inspection.service_layer.ports import Context
-from shared.clock import Clock
-from shared.events import inspection as contracts
 from shared.http.auth import Principal
-from shared.service import Runtime, ServiceDefinition, create_app
+from shared.service import Runtime
 from shared.settings import ServiceSettings
-
-MIGRATIONS = Path(__file__).parent / "migrations"
-# The entrypoints are imported by name: the layer contract puts them above this module,
-# yet the ServiceDefinition must list their routers, consumers and background tasks.
-ENTRYPOINTS = "inspection.entrypoints.wiring"
 
 
 def settings_of(settings: ServiceSettings) -> Settings:
@@ -50,27 +44,3 @@ def context(runtime: Runtime, who: Principal | None) -> Context:
         role=who.role if who else None,
         policy=policy(runtime.settings),
     )
-
-
-def definition(settings: ServiceSettings) -> ServiceDefinition:
-    """What the inspection service is made of."""
-    wiring = importlib.import_module(ENTRYPOINTS)
-    return ServiceDefinition(
-        name=settings.service_name,
-        title="益阳市民政局 安全检查与隐患整改服务",
-        description=(
-            "Safety campaigns, leaders' inspection cadence, inspections, hazards "
-            "and their rectification, drills, talks, work notices, surveys and "
-            "citizens' problems."
-        ),
-        migrations_dir=MIGRATIONS,
-        publishes=contracts.EVENTS,
-        handlers=wiring.HANDLERS,
-        routers=wiring.ROUTERS,
-        background=wiring.background(settings_of(settings)),
-    )
-
-
-def app(settings: ServiceSettings, *, clock: Clock | None = None) -> FastAPI:
-    """The inspection service's ASGI app."""
-    return create_app(definition(settings), settings, clock=clock)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inspection.bootstrap import definition
 from inspection.config import Settings
+from inspection.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
 from tests.integration.support import close_readers, person

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from inspection.bootstrap import definition
 from inspection.config import Settings
+from inspection.entrypoints.app import definition
 from inspection.entrypoints.scheduler import sweep_if_due
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
