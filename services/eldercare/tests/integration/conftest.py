@@ -43,12 +43,7 @@ def clock():
 
 
 @pytest.fixture(scope="session")
-def log_recorder():
-    return Recorder()
-
-
-@pytest.fixture(scope="session")
-async def svc(pg_admin_dsn, kafka_bootstrap, clock, log_recorder):
+async def svc(pg_admin_dsn, kafka_bootstrap, clock):
     async with start_service(
         definition,
         Settings,
@@ -57,17 +52,26 @@ async def svc(pg_admin_dsn, kafka_bootstrap, clock, log_recorder):
         clock=clock,
         vault_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         pii_pepper=secrets.token_urlsafe(32),
-        log_level="DEBUG",
     ) as harness:
-        # setup_logging replaced the root handlers when the app was built: record from here on.
-        root = logging.getLogger()
-        root.addHandler(log_recorder)
-        for noisy in ("aiokafka", "asyncio", "faststream"):
-            logging.getLogger(noisy).setLevel(logging.DEBUG)
-        try:
-            yield harness
-        finally:
-            root.removeHandler(log_recorder)
+        yield harness
+
+
+@pytest.fixture
+def debug_logs(svc):
+    """Every log record of every logger at DEBUG while the test runs (the app is running)."""
+    recorder = Recorder()
+    root = logging.getLogger()
+    # setup_logging replaced the root handlers when the app was built: attach after it.
+    levels = {name: logging.getLogger(name).level for name in ("", "aiokafka", "faststream")}
+    root.addHandler(recorder)
+    for name in levels:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield recorder
+    finally:
+        root.removeHandler(recorder)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,14 @@
 """Builders and assertions shared by the integration tests."""
 
+import asyncio
 import hashlib
+import json
 import random
 import uuid
 from datetime import date, timedelta
 from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from eldercare.domain.identity import check_character
 from shared.events.topics import all_topics
@@ -28,8 +32,8 @@ def id_card(born: date, *, region: str = "430902", male: bool | None = None) -> 
 
 
 def random_birth_date() -> date:
-    """A birth date between 1930 and 1960 (an elder on every test date)."""
-    return date(1930, 1, 1) + timedelta(days=random.randint(0, 11_000))
+    """A birth date between 1925 and 1955: 60 or older on every date the tests use (2018-)."""
+    return date(1925, 1, 1) + timedelta(days=random.randint(0, 11_000))
 
 
 def person(born: date | None = None) -> dict[str, str]:
@@ -118,3 +122,28 @@ class Unchanged:
         assert await state_digest(self.svc) == self.before
         if self.topics is not None:
             assert await self.svc.end_offsets(self.topics) == self.offsets
+
+
+async def all_events(svc, topics: list[str]) -> list[dict[str, Any]]:
+    """Every CloudEvent on the given (unprefixed) topics, read with one consumer."""
+    await svc.drained()
+    consumer = AIOKafkaConsumer(bootstrap_servers=svc.bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        parts = [
+            TopicPartition(svc.prefix + topic, p)
+            for topic in topics
+            for p in consumer.partitions_for_topic(svc.prefix + topic) or ()
+        ]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        found: list[dict[str, Any]] = []
+        async with asyncio.timeout(30):
+            while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+                for records in (await consumer.getmany(timeout_ms=200)).values():
+                    found.extend(json.loads(r.value or b"null") for r in records)
+        return found
+    finally:
+        await consumer.stop()

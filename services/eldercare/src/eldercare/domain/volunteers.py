@@ -86,10 +86,15 @@ class VolunteerService:
     version: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.minutes <= MAX_SERVICE_MINUTES:
-            raise InvalidInputError("invalid_minutes", "服务时长须在 1 至 720 分钟之间")
-        if (self.elder_id is None) == (self.institution_id is None):
-            raise InvalidInputError("target_required", "服务对象须且只能为一位老人或一家机构")
+        check_service(self.minutes, elder_id=self.elder_id, institution_id=self.institution_id)
+
+
+def check_service(minutes: int, *, elder_id: UUID | None, institution_id: UUID | None) -> None:
+    """Minutes in 1..720 and exactly one target (422 ``invalid_minutes`` / ``target_required``)."""
+    if not 1 <= minutes <= MAX_SERVICE_MINUTES:
+        raise InvalidInputError("invalid_minutes", "服务时长须在 1 至 720 分钟之间")
+    if (elder_id is None) == (institution_id is None):
+        raise InvalidInputError("target_required", "服务对象须且只能为一位老人或一家机构")
 
 
 def ensure_can_serve(volunteer: Volunteer, branch: Branch) -> None:

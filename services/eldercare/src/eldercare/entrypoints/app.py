@@ -14,6 +14,7 @@ from eldercare.entrypoints.http import (
     home_modifications,
     institutions,
     meals,
+    volunteers,
     wristbands,
 )
 from shared.clock import Clock
@@ -50,6 +51,7 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
             home_modifications.router,
             meals.router,
             wristbands.router,
+            volunteers.router,
             admin.router,
         ],
         wiring=wire(settings),

@@ -13,6 +13,7 @@ from pydantic import Field
 from eldercare.domain.elders import Elder
 from eldercare.domain.errors import ConflictError, InvalidInputError
 from eldercare.domain.identity import check_phone, mask_address, mask_id_card, mask_name, mask_phone
+from eldercare.domain.volunteers import Volunteer
 from eldercare.service_layer.common import (
     Command,
     PersonalText,
@@ -54,6 +55,15 @@ class EraseElder(Command):
     """Erase an elder's personal data on request (crypto-shredding)."""
 
     purpose: Purpose = "当事人申请删除个人信息"
+
+
+@dataclass(frozen=True)
+class MaskedVolunteer:
+    """A volunteer with masked name and phone."""
+
+    volunteer: Volunteer
+    name: str | None
+    phone: str | None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from eldercare.domain.elders import Elder
 from eldercare.domain.home_modifications import HomeModification
 from eldercare.domain.institutions import Institution
 from eldercare.domain.meals import Meal, MealPoint
+from eldercare.domain.volunteers import Branch, Corps, Volunteer, VolunteerService
 from eldercare.domain.wristbands import MissingCase, Wristband
 from eldercare.service_layer.personal_data import ElderView
 from eldercare.service_layer.ports import AuditEntry
@@ -266,6 +267,92 @@ class HomeModificationOut(BaseModel):
         plan = [PlanItemOut(**vars(item)) for item in mod.plan]
         data = {**_fields(mod), "plan": plan, "photo_ids": list(mod.photo_ids)}
         return cls(**data, aggregate_version=mod.version)
+
+
+class BranchOut(BaseModel):
+    """A branch (分队) of the corps."""
+
+    id: UUID
+    corps_id: UUID
+    name: str
+    county_code: str
+    leader_person_id: UUID | None
+    founded_at: datetime
+    status: str
+    dissolved_at: datetime | None
+
+    @classmethod
+    def of(cls, branch: Branch) -> BranchOut:
+        """From the entity."""
+        return cls(**_fields(branch))
+
+
+class CorpsOut(BaseModel):
+    """The corps (总队) and its branches."""
+
+    id: UUID
+    name: str
+    founded_at: datetime
+    status: str
+    branches: list[BranchOut]
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, corps: Corps, branches: list[Branch]) -> CorpsOut:
+        """From the aggregate and its branches."""
+        data = {**_fields(corps), "branches": [BranchOut.of(b) for b in branches]}
+        return cls(**data, aggregate_version=corps.version)
+
+
+class VolunteerOut(BaseModel):
+    """A volunteer, name and phone masked."""
+
+    id: UUID
+    branch_id: UUID
+    age_band: str
+    status: str
+    enrolled_at: datetime
+    left_at: datetime | None
+    name: str | None = Field(default=None, description="Masked")
+    phone: str | None = Field(default=None, description="Masked")
+    aggregate_version: int
+
+    @classmethod
+    def of(
+        cls, volunteer: Volunteer, name: str | None = None, phone: str | None = None
+    ) -> VolunteerOut:
+        """From the aggregate (and masked personal data when known)."""
+        return cls(
+            **_fields(volunteer), name=name, phone=phone, aggregate_version=volunteer.version
+        )
+
+
+class VolunteerPersonalData(BaseModel):
+    """A volunteer's personal data in clear; this read was audited."""
+
+    volunteer_id: UUID
+    name: str | None
+    phone: str | None
+    birth_date: date | None
+
+
+class VolunteerServiceOut(BaseModel):
+    """One recorded service."""
+
+    id: UUID
+    volunteer_id: UUID
+    branch_id: UUID
+    service_type: str
+    started_at: datetime
+    minutes: int
+    elder_id: UUID | None
+    institution_id: UUID | None
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, record: VolunteerService) -> VolunteerServiceOut:
+        """From the aggregate."""
+        return cls(**_fields(record), aggregate_version=record.version)
 
 
 def _fields(obj: Any) -> dict[str, Any]:
