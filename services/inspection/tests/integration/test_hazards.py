@@ -419,3 +419,31 @@ async def test_a_replayed_transition_returns_the_first_answer_and_emits_once(
         "idempotency_key_reused",
         tables=TABLES,
     )
+
+
+async def test_an_extension_needs_a_future_date_and_a_reason(svc: Harness, group: dict[str, str]):
+    h = await hazard(svc, found="2024-11-25")
+    await post(svc, f"/hazards/{h['id']}/assign", plan("2024-12-05"))
+    extend = f"/hazards/{h['id']}/extend"
+    for body, code in (
+        ({"new_deadline_on": "2024-11-30", "reason": "延期"}, "deadline_in_past"),
+        ({"new_deadline_on": "2024-12-08"}, "invalid_input"),
+        ({"new_deadline_on": "2024-12-08", "reason": ""}, "invalid_input"),
+    ):
+        await rejected(svc, command(svc, extend, body), 422, code, tables=TABLES)
+    reported = await hazard(svc, found="2024-11-25")
+    late = {"new_deadline_on": "2024-12-08", "reason": "延期"}
+    await rejected(
+        svc,
+        command(svc, f"/hazards/{reported['id']}/extend", late),
+        409,
+        "invalid_state",
+        tables=TABLES,
+    )
+    await rejected(
+        svc,
+        command(svc, f"/hazards/{reported['id']}/submit", {"evidence_ids": ["e"]}),
+        409,
+        "invalid_state",
+        tables=TABLES,
+    )

@@ -6,11 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-import asyncpg
-
 from inspection.adapters.tables import statements, to_model
 from inspection.domain.leaders import Leader, Period
 from inspection.domain.sites import BUREAU, BUREAU_SITE_ID, Site
+from shared.db import Conn
 
 _SELECT_SITE = "SELECT id, kind, status FROM site_replica WHERE id = $1"
 _SELECT_ACTIVE_SITES_OF_KINDS = """
@@ -46,7 +45,7 @@ ON CONFLICT DO NOTHING RETURNING 1
 class PgLookups:
     """Lookups on the service's own schema."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self._conn = conn
 
     async def site(self, site_id: uuid.UUID) -> Site | None:
@@ -85,7 +84,7 @@ class PgLookups:
 class PgCadence:
     """The cadence record: judged periods and the inspections that count."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self._conn = conn
 
     async def last_evaluated_end(self, person_id: uuid.UUID, kind: str) -> date | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import asyncpg
+from shared.db import Conn
 
 _UPSERT_REGISTERED = """
 INSERT INTO site_replica (id, kind, status, county_code, version, updated_at)
@@ -26,7 +26,7 @@ WHERE site_replica.version < EXCLUDED.version
 
 
 async def site_registered(  # noqa: PLR0913 - the replica row's columns, keyword-only
-    conn: asyncpg.Connection,
+    conn: Conn,
     *,
     site_id: uuid.UUID,
     kind: str,
@@ -40,7 +40,7 @@ async def site_registered(  # noqa: PLR0913 - the replica row's columns, keyword
 
 
 async def site_status_changed(
-    conn: asyncpg.Connection, *, site_id: uuid.UUID, status: str, version: int, at: datetime
+    conn: Conn, *, site_id: uuid.UUID, status: str, version: int, at: datetime
 ) -> None:
     """Record an institution's new status (newer versions only)."""
     await conn.execute(_UPSERT_STATUS, site_id, status, version, at)

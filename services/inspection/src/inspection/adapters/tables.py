@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 import asyncpg
 
 from inspection.domain.errors import ConflictError
+from shared.db import Conn
 
 T = TypeVar("T")
 
@@ -64,7 +65,7 @@ def to_model(model: type[T], row: asyncpg.Record) -> T:
 class PgTable(Generic[T]):
     """Load (locked), add and save one aggregate type in the caller's transaction."""
 
-    def __init__(self, conn: asyncpg.Connection, table: str, model: type[T]) -> None:
+    def __init__(self, conn: Conn, table: str, model: type[T]) -> None:
         self._conn = conn
         self._model = model
         self._sql = statements(table, model)

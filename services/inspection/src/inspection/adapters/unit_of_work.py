@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import cast
 
 import asyncpg
 
@@ -19,6 +18,7 @@ from inspection.domain.leaders import Leader
 from inspection.domain.notices import WorkNotice
 from inspection.service_layer.ports import Cadence, Context, Lookups, Repository
 from shared import outbox
+from shared.db import Conn
 from shared.events import envelope_for
 from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
@@ -29,9 +29,7 @@ SOURCE = "inspection"
 class PostgresUnitOfWork:
     """Everything one command touches, on one connection inside one transaction."""
 
-    def __init__(
-        self, conn: asyncpg.Connection, ctx: Context, *, correlation_id: str | None = None
-    ) -> None:
+    def __init__(self, conn: Conn, ctx: Context, *, correlation_id: str | None = None) -> None:
         self.conn = conn
         self.ctx = ctx
         self.correlation_id = correlation_id
@@ -74,7 +72,6 @@ async def unit_of_work(
 ) -> AsyncIterator[PostgresUnitOfWork]:
     """A transaction: commits state and outbox rows together, or neither on an error."""
     async with pool.acquire() as conn, conn.transaction():
-        # The pool's proxy forwards every Connection method.
-        uow = PostgresUnitOfWork(cast(asyncpg.Connection, conn), ctx, correlation_id=correlation_id)
+        uow = PostgresUnitOfWork(conn, ctx, correlation_id=correlation_id)
         yield uow
         await uow.flush(schema=schema)
