@@ -100,10 +100,13 @@ async def test_each_event_is_applied_once_even_when_delivered_twice(
     env = envelope(campaign(1))
     for _ in range(2):
         await send(producer, topics + "inspection.campaigns", env.to_json(), env.subject.encode())
-    assert await effect_count(effects, 1) == 1
-    assert await effects.fetchval("SELECT count(*) FROM inbox") == 1
+    async with asyncio.timeout(30):
+        while count(runner, "applied") + count(runner, "duplicate") < 2:
+            await asyncio.sleep(0.1)
     assert count(runner, "applied") == 1
     assert count(runner, "duplicate") == 1
+    assert await effect_count(effects, 1) == 1
+    assert await effects.fetchval("SELECT count(*) FROM inbox") == 1
 
 
 async def test_poison_message_goes_to_dlq_after_retries_and_the_partition_moves_on(
