@@ -11,7 +11,7 @@ from inspection.config import Settings
 from inspection.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
-from tests.integration.support import data, local, rejected
+from tests.integration.support import campaign, data, inspection, local, post, rejected, site
 
 TOPIC = "inspection.leaders"
 
@@ -36,6 +36,32 @@ async def put(svc: Harness, person_id: str, roles: list[str], *, role: str = "ad
         json={"roles": roles, "effective_from": "2024-01-01"},
         headers=svc.auth(role),
     )
+
+
+async def test_before_the_group_is_recorded_its_member_rules_do_not_refuse(fresh: Harness):
+    # Runs first in this module, while the group is empty.
+    # DOMAIN §11: December 2023 has weekly inspections and a work notice; the group is recorded
+    # on 2024-01-02. Until then nobody can be "the safety lead", so the rules cannot apply.
+    site_id, campaign_id = await site(fresh), await campaign(fresh, start_on="2023-12-01")
+    weekly = await inspection(
+        fresh,
+        site_id=site_id,
+        campaign_id=campaign_id,
+        type_="ROUTINE_WEEKLY",
+        planned_on="2023-12-06",
+        lead=str(uuid.uuid4()),
+    )
+    assert weekly["status"] == "SCHEDULED"
+    notice = await post(
+        fresh,
+        "/work-notices",
+        {"title": "年末安全提示", "target_site_ids": [site_id], "ack_due_on": "2024-01-05"},
+        "safety_lead",
+    )
+    assert (await post(fresh, f"/work-notices/{notice['id']}/issue", {}, "safety_lead"))[
+        "status"
+    ] == "ISSUED"
+    # (Once a member exists the rules hold: see test_inspections and test_notices.)
 
 
 async def test_the_group_keeps_a_main_leader_and_exactly_one_safety_lead(fresh: Harness):

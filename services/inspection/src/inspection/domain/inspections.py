@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from inspection.domain.campaigns import Campaign, require_running
 from inspection.domain.errors import ConflictError, InvalidInputError, in_future, invalid_state
-from inspection.domain.leaders import MAIN_LEADER, SAFETY_LEAD, TEAM_MEMBER, Leader
+from inspection.domain.leaders import MAIN_LEADER, SAFETY_LEAD, TEAM_MEMBER, Leader, acts_as
 
 TYPES = ("ROUTINE_WEEKLY", "LEADERSHIP_MONTHLY", "SPECIAL", "JOINT", "UNANNOUNCED")
 SCHEDULED = "SCHEDULED"
@@ -139,12 +139,11 @@ def check_inspector(
     type_: str, lead: uuid.UUID, participants: Sequence[uuid.UUID], leaders: Sequence[Leader]
 ) -> None:
     """422 wrong_inspector: 月检 needs a main leader or team member, 周检 the safety lead."""
-    by_id = {leader.id: leader for leader in leaders if leader.active}
     if type_ == "LEADERSHIP_MONTHLY":
         people = [lead, *participants]
-        if not any(p in by_id and by_id[p].holds(MAIN_LEADER, TEAM_MEMBER) for p in people):
+        if not any(acts_as(leaders, p, MAIN_LEADER, TEAM_MEMBER) for p in people):
             raise InvalidInputError("wrong_inspector", "领导月检须有主要领导或班子成员带队或参加")
-    elif type_ == "ROUTINE_WEEKLY" and not (lead in by_id and by_id[lead].holds(SAFETY_LEAD)):
+    elif type_ == "ROUTINE_WEEKLY" and not acts_as(leaders, lead, SAFETY_LEAD):
         raise InvalidInputError("wrong_inspector", "周检须由分管安全工作负责人带队")
 
 

@@ -50,6 +50,19 @@ class Leader:
         return self.active and any(role in self.roles for role in roles)
 
 
+def acts_as(group: Sequence[Leader], person_id: uuid.UUID | None, *roles: str) -> bool:
+    """Whether a person holds one of the roles (any role if none given) in the group.
+
+    Until the group is recorded (no active member at all), rules about its members cannot be
+    judged, so everyone qualifies: the bureau's activities from before the service knew its
+    leadership (DOMAIN §11: December 2023, group recorded on 2024-01-02) must still load.
+    """
+    active = [leader for leader in group if leader.active]
+    if not active:
+        return True
+    return any(leader.id == person_id and leader.holds(*(roles or ROLES)) for leader in active)
+
+
 @dataclass(frozen=True)
 class Change:
     """A leader after a command, and whether it was assigned (new roles) or removed."""

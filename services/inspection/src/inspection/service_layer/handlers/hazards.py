@@ -8,7 +8,7 @@ from inspection.domain import commands as cmds
 from inspection.domain.campaigns import require_running
 from inspection.domain.errors import InvalidInputError
 from inspection.domain.hazards import Hazard, report
-from inspection.domain.leaders import SAFETY_LEAD
+from inspection.domain.leaders import SAFETY_LEAD, acts_as
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
 from inspection.service_layer.guards import existing, new_id, no_pii
@@ -73,7 +73,7 @@ async def extend_deadline(cmd: cmds.ExtendDeadline, uow: UnitOfWork, ctx: Contex
     """Extend a deadline; once late or for a second time, only the safety lead may."""
     hazard = await existing(uow.hazards, cmd.id, "隐患")
     leaders = await uow.lookups.leaders()
-    by_safety_lead = any(l.id == ctx.actor and l.holds(SAFETY_LEAD) for l in leaders)  # noqa: E741
+    by_safety_lead = acts_as(leaders, ctx.actor, SAFETY_LEAD)
     old = hazard.extend(
         new_deadline_on=cmd.new_deadline_on,
         by_safety_lead=by_safety_lead,

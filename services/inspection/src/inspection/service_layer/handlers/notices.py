@@ -6,6 +6,7 @@ import uuid
 
 from inspection.domain import commands as cmds
 from inspection.domain.errors import InvalidInputError
+from inspection.domain.leaders import acts_as
 from inspection.domain.notices import DRAFT, WorkNotice
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
@@ -46,7 +47,7 @@ async def issue_work_notice(cmd: cmds.IssueWorkNotice, uow: UnitOfWork, ctx: Con
     targets = await _expand(uow, notice) if notice.status == DRAFT else []
     notice.issue(
         targets=targets,
-        issuer_is_leader=any(leader.id == notice.issuer_person_id for leader in leaders),
+        issuer_is_leader=acts_as(leaders, notice.issuer_person_id),
         now=ctx.now,
         today=ctx.today,
     )
