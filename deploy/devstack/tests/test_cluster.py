@@ -58,7 +58,7 @@ async def _consume_all(bootstrap: str, topic: str, count: int) -> list[bytes]:
         async with asyncio.timeout(60):
             while len(seen) < count:
                 batch = await consumer.getmany(timeout_ms=1000)
-                seen += [record.value for records in batch.values() for record in records]
+                seen += [record.value or b"" for records in batch.values() for record in records]
     finally:
         await consumer.stop()
     return seen

@@ -66,20 +66,22 @@ def test_up_twice_then_down_leaves_nothing_running(stack_env):
     tokens = json.loads((state / "tokens.json").read_text())
     assert set(tokens) == set(TOKEN_ROLES)
     assert len(set(tokens.values())) == len(TOKEN_ROLES)
-    passwords = json.loads((state / "secrets.json").read_text())
-    assert set(passwords) == set(SERVICES)
-    keys = (state / "keys.env").read_text()
-    assert "VAULT_KEY=" in keys
-    assert "PII_PEPPER=" in keys
-    for secret in ("tokens.json", "secrets.json", "keys.env"):
+    stored = json.loads((state / "secrets.json").read_text())
+    assert set(stored["db_passwords"]) == set(SERVICES)
+    assert set(stored["vault_keys"]) == {"eldercare", "charity", "notify"}
+    assert set(stored["pii_peppers"]) == {"eldercare", "charity"}
+    assert not (state / "keys.env").exists()
+    for secret in ("tokens.json", "secrets.json"):
         assert _mode(state / secret) == 0o600, secret
+    # DEVSTACK_SERVICES="" selects no service, so no notify sinks either.
+    assert "sinks" not in recorded
 
     second = _devstack(stack_env, "up")
     assert second.returncode == 0, second.stdout + second.stderr
     again = json.loads((state / "stack.json").read_text())
     assert (again["kafka"]["pid"], again["postgres"]["pid"]) == (kafka_pid, pg_pid)
     assert json.loads((state / "tokens.json").read_text()) == tokens
-    assert (state / "keys.env").read_text() == keys
+    assert json.loads((state / "secrets.json").read_text()) == stored
 
     status = _devstack(stack_env, "status")
     assert status.returncode == 0, status.stdout + status.stderr

@@ -1,5 +1,6 @@
 import dataclasses
 import uuid
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
@@ -12,7 +13,9 @@ async def _topic_config(bootstrap: str, topic: str) -> dict[str, str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        responses: list[Any] = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, topic)]
+        )
     finally:
         await admin.close()
     (resource,) = responses[0].resources

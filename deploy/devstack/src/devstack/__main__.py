@@ -1,23 +1,32 @@
-"""``python -m devstack up|down|status|test|jars``."""
+"""``python -m devstack up|down|status|provision|tokens|test|deps``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
+# Only light imports here: ``provision`` and ``tokens`` run inside the service image, where the
+# repository (which devstack.paths looks for, and so devstack.kafka/stack) is absent.
 from devstack.console import say
-from devstack.kafka import KafkaStartError
-from devstack.postgres import PostgresError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser(
-        "up", help="start Kafka, PostgreSQL and every installed service in the background"
+        "up",
+        help="start Kafka, PostgreSQL, the notify sinks and every installed service "
+        "in the background",
     )
     sub.add_parser("down", help="stop everything up started")
     sub.add_parser("status", help="show what runs where")
+    sub.add_parser(
+        "provision",
+        help="create every topic on KAFKA_BOOTSTRAP_SERVERS and migrate each service whose "
+        "<SERVICE>_DATABASE_URL is set (docker-compose's init job)",
+    )
+    sub.add_parser("tokens", help="print a fresh {role: bearer token} JSON for every role")
     test = sub.add_parser(
         "test", help="run every member's tests against a throwaway Kafka and PostgreSQL"
     )
@@ -40,11 +49,24 @@ def _deps(tools: bool) -> int:
     return 0
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    from devstack import stack
+def _tokens() -> int:
+    from devstack.secrets_store import fresh_tokens
 
+    sys.stdout.write(json.dumps(fresh_tokens(), indent=2) + "\n")
+    return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "deps":
         return _deps(args.tools)
+    if args.command == "tokens":
+        return _tokens()
+    if args.command == "provision":
+        from devstack.provision import main as provision_main
+
+        return provision_main()
+    from devstack import stack
+
     cfg = stack.StackConfig.from_env()
     commands = {"up": stack.up, "down": stack.down, "status": stack.status}
     return commands[args.command](cfg)
@@ -61,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_tests(argv[1:])
         return _dispatch(_parser().parse_args(argv))
-    except (KafkaStartError, PostgresError, RuntimeError) as exc:
+    except RuntimeError as exc:  # KafkaStartError, PostgresError, ProvisioningError, ...
         say(f"devstack: {command} failed: {exc}", error=True)
         return 1
     except KeyboardInterrupt:

@@ -1,5 +1,8 @@
 """``python -m devstack up|down|status``: the local stack in the background, state in ``.local/``.
 
+The stack: one Kafka broker, one PostgreSQL cluster, the notify dev sinks (SMTP + HTTP, so that
+nothing the sandbox sends reaches a real person), and every installed service.
+
 ``up`` is idempotent: a part that already runs (its recorded pid is alive and its port answers)
 is reused, secrets and tokens are generated once and kept. ``down`` stops everything and then
 sweeps any process that still references the state directory, so nothing is left behind.
@@ -23,7 +26,7 @@ from devstack.kafka import KafkaNode
 from devstack.paths import REPO_ROOT, state_dir
 from devstack.ports import LOOPBACK, port_open
 from devstack.postgres import PostgresCluster
-from devstack.secrets_store import StackSecrets, ensure_secrets
+from devstack.secrets_store import StackSecrets, ensure_secrets, retire_legacy_keys
 
 SERVICES: tuple[str, ...] = ("inspection", "eldercare", "charity", "notify", "views")
 SERVICE_PORTS = {
@@ -41,9 +44,16 @@ LABELS = {
     "charity": "慈善 charity",
     "notify": "通知 notify",
     "views": "统计视图 views",
+    "sinks": "通知接收端 notify sinks",
 }
 DATABASE = "minzheng"
-READY_TIMEOUT = 60.0
+READY_TIMEOUT = 120.0
+# The notify service's dev delivery sinks: one process, an SMTP server and an HTTP receiver.
+SINKS_MODULE = "notify.sinks"
+SINK_SMTP_PORT = 8125
+SINK_HTTP_PORT = 8126
+# Vault secrets a service gets only when they are its own (never inherited from the shell).
+_VAULT_ENV = ("VAULT_KEY", "PII_PEPPER")
 # Set in every service's environment so that ``down`` can find strays by environment too.
 OWNER_ENV = "DEVSTACK_OWNER"
 
@@ -76,10 +86,17 @@ class StackConfig:
     services: tuple[str, ...] = SERVICES
     partitions: int = 3
     replication: int = 1
+    sink_smtp_port: int = SINK_SMTP_PORT
+    sink_http_port: int = SINK_HTTP_PORT
+    ready_timeout: float = READY_TIMEOUT
 
     @classmethod
     def from_env(cls) -> StackConfig:
-        """Read ``DEVSTACK_STATE_DIR``, ``KAFKA_PORT``, ``PG_PORT``, ``<SERVICE>_PORT``, ... ."""
+        """Read ``DEVSTACK_STATE_DIR``, ``KAFKA_PORT``, ``PG_PORT``, ``<SERVICE>_PORT``, ... .
+
+        Also ``NOTIFY_SINK_SMTP_PORT`` / ``NOTIFY_SINK_HTTP_PORT`` and ``DEVSTACK_READY_TIMEOUT``
+        (seconds a started process gets to answer).
+        """
         return cls(
             state_dir=state_dir(),
             kafka_port=_env_int("KAFKA_PORT", 9092),
@@ -89,6 +106,9 @@ class StackConfig:
             services=_selected_services(),
             partitions=_env_int("KAFKA_TOPIC_PARTITIONS", 3),
             replication=_env_int("KAFKA_REPLICATION_FACTOR", 1),
+            sink_smtp_port=_env_int("NOTIFY_SINK_SMTP_PORT", SINK_SMTP_PORT),
+            sink_http_port=_env_int("NOTIFY_SINK_HTTP_PORT", SINK_HTTP_PORT),
+            ready_timeout=float(_env_int("DEVSTACK_READY_TIMEOUT", int(READY_TIMEOUT))),
         )
 
     @property
@@ -98,6 +118,11 @@ class StackConfig:
     @property
     def stack_file(self) -> Path:
         return self.state_dir / "stack.json"
+
+    @property
+    def sink_url(self) -> str:
+        """Base URL of the HTTP sink, whose ``/`` page lists what the sandbox sent."""
+        return f"http://{LOOPBACK}:{self.sink_http_port}"
 
     def kafka_node(self) -> KafkaNode:
         """The stack's single broker (data in ``<state>/kafka``)."""
@@ -131,13 +156,21 @@ def _save_state(cfg: StackConfig, state: dict[str, Any]) -> None:
     cfg.stack_file.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
 
 
-def _is_service(pid: int | None, name: str, cfg: StackConfig) -> bool:
-    # A recorded pid counts only if it is still that service of this stack (pids get reused).
-    if not processes.pid_alive(pid) or pid is None:
+def _is_ours(pid: int | None, tail: list[str], cfg: StackConfig) -> bool:
+    # A recorded pid counts only if it still runs that command for this stack (pids get reused).
+    if pid is None or not processes.pid_alive(pid):
         return False
     argv = processes.cmdline(pid)
     owner = processes.environ(pid).get(OWNER_ENV)
-    return argv[-3:] == ["-m", name, "serve"] and owner == str(cfg.state_dir)
+    return argv[-len(tail) :] == tail and owner == str(cfg.state_dir)
+
+
+def _is_service(pid: int | None, name: str, cfg: StackConfig) -> bool:
+    return _is_ours(pid, ["-m", name, "serve"], cfg)
+
+
+def _is_sinks(pid: int | None, cfg: StackConfig) -> bool:
+    return _is_ours(pid, ["-m", SINKS_MODULE], cfg)
 
 
 def _start_kafka(cfg: StackConfig) -> KafkaNode:
@@ -182,8 +215,9 @@ async def _prepare(
 
 
 def _service_env(cfg: StackConfig, name: str, sec: StackSecrets) -> dict[str, str]:
-    return {
-        **os.environ,
+    inherited = {k: v for k, v in os.environ.items() if k not in _VAULT_ENV}
+    env = {
+        **inherited,
         "SERVICE_NAME": name,
         "HTTP_HOST": LOOPBACK,
         "HTTP_PORT": str(cfg.service_ports[name]),
@@ -191,40 +225,114 @@ def _service_env(cfg: StackConfig, name: str, sec: StackSecrets) -> dict[str, st
         "DB_SCHEMA": name,
         "KAFKA_BOOTSTRAP_SERVERS": f"{LOOPBACK}:{cfg.kafka_port}",
         "AUTH_TOKENS_FILE": str(cfg.state_dir / "tokens.json"),
-        "VAULT_KEY": sec.vault_key,
-        "PII_PEPPER": sec.pii_pepper,
+        **sec.vault_env(name),
         "DEMO_MODE": "1",
         "LOG_DIR": str(cfg.logs_dir),
         OWNER_ENV: str(cfg.state_dir),
     }
+    if name == "notify":
+        # notify.config: sandbox deliveries go to the dev sinks this stack runs.
+        env["SINK_SMTP_HOST"] = LOOPBACK
+        env["SINK_SMTP_PORT"] = str(cfg.sink_smtp_port)
+        env["SINK_HTTP_URL"] = cfg.sink_url
+    return env
 
 
-def _wait_ready(name: str, pid: int, port: int) -> str | None:
-    """None when ``GET /ready`` answered 200 within the timeout, else why not."""
+def _sinks_env(cfg: StackConfig) -> dict[str, str]:
+    return {
+        **os.environ,
+        "NOTIFY_SINK_SMTP_HOST": LOOPBACK,
+        "NOTIFY_SINK_SMTP_PORT": str(cfg.sink_smtp_port),
+        "NOTIFY_SINK_HTTP_HOST": LOOPBACK,
+        "NOTIFY_SINK_HTTP_PORT": str(cfg.sink_http_port),
+        OWNER_ENV: str(cfg.state_dir),
+    }
+
+
+def _wait_answering(
+    name: str, pid: int, url: str, timeout: float, also_open: tuple[int, ...] = ()
+) -> str | None:
+    """None when ``GET url`` answered 200 (and ``also_open`` ports accept) in time, else why not."""
     import httpx
 
-    deadline = time.monotonic() + READY_TIMEOUT
+    deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         if not processes.pid_alive(pid):
             return f"{name} exited during startup"
         try:
-            answer = httpx.get(f"http://{LOOPBACK}:{port}/ready", timeout=2.0)
-            if answer.status_code == 200:
+            answer = httpx.get(url, timeout=2.0)
+            closed = [port for port in also_open if not port_open(port)]
+            if answer.status_code == 200 and not closed:
                 return None
-            last = f"/ready answered {answer.status_code}"
+            last = f"{url} answered {answer.status_code}, closed ports {closed}"
         except httpx.HTTPError as exc:
             last = repr(exc)
         time.sleep(0.3)
-    return f"{name} not ready after {READY_TIMEOUT:.0f}s ({last})"
+    return f"{name} not ready after {timeout:.0f}s ({last})"
 
 
 def _available(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # a dotted name whose parent package is missing (or fails to import)
+        return False
+
+
+def _wants_sinks(cfg: StackConfig) -> bool:
+    return "notify" in cfg.services and _available("notify") and _available(SINKS_MODULE)
+
+
+def _launch_sinks(cfg: StackConfig, previous: dict[str, Any]) -> dict[str, Any] | None:
+    """Start (or reuse) ``python -m notify.sinks``; None when its ports are taken by others."""
+    old_pid = previous.get("pid")
+    if _is_sinks(old_pid, cfg):
+        same_ports = (previous.get("smtp_port"), previous.get("port")) == (
+            cfg.sink_smtp_port,
+            cfg.sink_http_port,
+        )
+        if same_ports and port_open(cfg.sink_http_port):
+            say(f"devstack: notify sinks already run (pid {old_pid}), reusing them")
+            return {**previous, "reused": True}
+        processes.terminate(old_pid, 10)  # on other ports now (or not answering): replace them
+    for port, variable in (
+        (cfg.sink_smtp_port, "NOTIFY_SINK_SMTP_PORT"),
+        (cfg.sink_http_port, "NOTIFY_SINK_HTTP_PORT"),
+    ):
+        if port_open(port):
+            say(f"devstack: port {port} for the notify sinks is taken; set {variable}", error=True)
+            return None
+    proc = processes.spawn_detached(
+        [sys.executable, "-m", SINKS_MODULE],
+        log_file=cfg.logs_dir / "notify-sinks.log",
+        env=_sinks_env(cfg),
+        cwd=REPO_ROOT,
+    )
+    return {
+        "pid": proc.pid,
+        "port": cfg.sink_http_port,
+        "smtp_port": cfg.sink_smtp_port,
+        "url": cfg.sink_url + "/",
+        "reused": False,
+    }
+
+
+def _await_sinks(cfg: StackConfig, record: dict[str, Any]) -> bool:
+    if record["reused"]:
+        return True
+    problem = _wait_answering(
+        "notify sinks", record["pid"], record["url"], cfg.ready_timeout, (record["smtp_port"],)
+    )
+    if problem is None:
+        return True
+    log = cfg.logs_dir / "notify-sinks.log"
+    say(f"devstack: {problem}; last lines of {log}:\n{processes.tail(log)}", error=True)
+    processes.terminate(record["pid"], 10)
+    return False
 
 
 def _launch_services(
-    cfg: StackConfig, sec: StackSecrets, previous: dict[str, Any]
+    cfg: StackConfig, sec: StackSecrets, previous: dict[str, Any], failures: list[str]
 ) -> dict[str, Any]:
     records: dict[str, Any] = {}
     for name in cfg.services:
@@ -238,7 +346,9 @@ def _launch_services(
             say(f"devstack: {name} is not installed yet, skipping it")
             continue
         if port_open(port):
-            raise SystemExit(f"devstack: port {port} for {name} is taken; set {name.upper()}_PORT")
+            say(f"devstack: port {port} for {name} is taken; set {name.upper()}_PORT", error=True)
+            failures.append(name)
+            continue
         argv = [sys.executable, "-m", name, "serve"]
         log = cfg.logs_dir / f"{name}.log"
         proc = processes.spawn_detached(
@@ -253,7 +363,8 @@ def _await_services(cfg: StackConfig, records: dict[str, Any]) -> list[str]:
     for name, record in records.items():
         if record["reused"]:
             continue
-        problem = _wait_ready(name, record["pid"], record["port"])
+        url = f"http://{LOOPBACK}:{record['port']}/ready"
+        problem = _wait_answering(name, record["pid"], url, cfg.ready_timeout)
         if problem:
             log = cfg.logs_dir / f"{name}.log"
             say(f"devstack: {problem}; last lines of {log}:\n{processes.tail(log)}", error=True)
@@ -269,6 +380,9 @@ def _print_table(cfg: StackConfig, state: dict[str, Any]) -> None:
         ("kafka", f"{LOOPBACK}:{kafka['port']}", kafka["pid"]),
         ("postgres", f"{LOOPBACK}:{pg['port']}/{DATABASE}", pg["pid"]),
     ]
+    sinks = state.get("sinks")
+    if sinks:
+        rows.append(("sinks", f"{sinks['url']} smtp :{sinks['smtp_port']}", sinks["pid"]))
     rows += [(n, f"http://{LOOPBACK}:{r['port']}", r["pid"]) for n, r in state["services"].items()]
     for key, address, pid in rows:
         say(f"  {pad(LABELS[key], 24)} {address:<34} pid {pid}")
@@ -276,11 +390,50 @@ def _print_table(cfg: StackConfig, state: dict[str, Any]) -> None:
     say(f"  {pad('日志 logs', 24)} {cfg.logs_dir}")
 
 
+def _notice_retired_keys(cfg: StackConfig) -> None:
+    retired = retire_legacy_keys(cfg.state_dir)
+    if retired is not None:
+        say(
+            f"devstack: each vault service now has its own key (secrets.json); the shared key "
+            f"of earlier stacks is kept in {retired} but no longer used, so personal data "
+            f"encrypted under it cannot be read. For a clean stack: down, remove "
+            f"{cfg.state_dir}, up.",
+            error=True,
+        )
+
+
+def _start_processes(
+    cfg: StackConfig, sec: StackSecrets, previous: dict[str, Any], state: dict[str, Any]
+) -> list[str]:
+    """Start (or reuse) the sinks and the services, recording them in ``state``; the failures."""
+    failures: list[str] = []
+    sinks: dict[str, Any] | None = None
+    if _wants_sinks(cfg):
+        # Started before the services, so that notify's first delivery finds them.
+        sinks = _launch_sinks(cfg, previous.get("sinks") or {})
+        if sinks is None:
+            failures.append("sinks")
+        else:
+            state["sinks"] = sinks
+            _save_state(cfg, state)
+    state["services"] = _launch_services(cfg, sec, previous.get("services", {}), failures)
+    _save_state(cfg, state)
+    if sinks is not None and not _await_sinks(cfg, sinks):
+        failures.append("sinks")
+        del state["sinks"]
+    failed_services = _await_services(cfg, state["services"])
+    for name in failed_services:
+        del state["services"][name]
+    _save_state(cfg, state)
+    return failures + failed_services
+
+
 def up(cfg: StackConfig) -> int:
-    """Start (or reuse) Kafka, PostgreSQL and every installed service; returns the exit code."""
+    """Start (or reuse) Kafka, PostgreSQL, the sinks and every service; returns the exit code."""
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     cfg.logs_dir.mkdir(parents=True, exist_ok=True)
     sec = ensure_secrets(cfg.state_dir, SERVICES)
+    _notice_retired_keys(cfg)
     previous = load_state(cfg)
     node = _start_kafka(cfg)
     pg = _start_postgres(cfg)
@@ -292,15 +445,12 @@ def up(cfg: StackConfig) -> int:
         "services": {},
     }
     _save_state(cfg, state)
-    records = _launch_services(cfg, sec, previous.get("services", {}))
-    state["services"] = records
-    _save_state(cfg, state)
-    failures = _await_services(cfg, records)
-    for name in failures:
-        del state["services"][name]
-    _save_state(cfg, state)
+    failures = _start_processes(cfg, sec, previous, state)
     _print_table(cfg, state)
-    return 1 if failures else 0
+    if failures:
+        say(f"devstack: up failed to start: {', '.join(failures)} (see above)", error=True)
+        return 1
+    return 0
 
 
 def _references(pid: int, marker: str) -> bool:
@@ -332,6 +482,10 @@ def down(cfg: StackConfig) -> int:
         if _is_service(pid, name, cfg):
             recorded.append(pid)
             processes.terminate(pid, 15)
+    sinks_pid = (state.get("sinks") or {}).get("pid")
+    if sinks_pid is not None and _is_sinks(sinks_pid, cfg):
+        recorded.append(sinks_pid)
+        processes.terminate(sinks_pid, 10)
     node = cfg.kafka_node()
     pg = cfg.postgres()
     recorded += [pid for pid in (node.pid, pg.pid) if pid is not None]
@@ -349,30 +503,49 @@ def down(cfg: StackConfig) -> int:
     return 0
 
 
-def _service_answers(port: int) -> bool:
+def _answers(url: str) -> bool:
     import httpx
 
     try:
-        return httpx.get(f"http://{LOOPBACK}:{port}/health", timeout=2.0).status_code == 200
+        return httpx.get(url, timeout=2.0).status_code == 200
     except httpx.HTTPError:
         return False
 
 
 def status(cfg: StackConfig) -> int:
-    """Print what runs, with pid, port and whether it answers; 0 if everything recorded runs."""
+    """Print what runs, with pid, port and whether it answers; 0 if everything expected runs.
+
+    Expected: Kafka, PostgreSQL, whatever ``stack.json`` records, and every selected service
+    (and the sinks) that is installed, even when ``up`` failed to start it.
+    """
     state = load_state(cfg)
     node, pg = cfg.kafka_node(), cfg.postgres()
+    kafka_ok = port_open(cfg.kafka_port) and node.pid is not None
     rows = [
-        ("kafka", node.pid, cfg.kafka_port, port_open(cfg.kafka_port) and node.pid is not None),
-        ("postgres", pg.pid, cfg.pg_port, pg.running()),
+        ("kafka", node.pid, f"{LOOPBACK}:{cfg.kafka_port}", kafka_ok),
+        ("postgres", pg.pid, f"{LOOPBACK}:{cfg.pg_port}", pg.running()),
     ]
-    for name, record in state.get("services", {}).items():
+    sinks = state.get("sinks")
+    if sinks:
+        pid = sinks.get("pid") if _is_sinks(sinks.get("pid"), cfg) else None
+        ok = pid is not None and _answers(sinks["url"]) and port_open(sinks["smtp_port"])
+        rows.append(("sinks", pid, f"{sinks['url']} smtp :{sinks['smtp_port']}", ok))
+    elif _wants_sinks(cfg):  # up should have started them: say they are not running
+        rows.append(("sinks", None, f"{cfg.sink_url}/ smtp :{cfg.sink_smtp_port}", False))
+    recorded = state.get("services", {})
+    for name in (*cfg.services, *(n for n in recorded if n not in cfg.services)):
+        record = recorded.get(name)
+        if record is None:
+            if _available(name):  # installed and selected, yet not running
+                rows.append((name, None, f"{LOOPBACK}:{cfg.service_ports[name]}", False))
+            continue
         pid = record.get("pid") if _is_service(record.get("pid"), name, cfg) else None
+        health = f"http://{LOOPBACK}:{record['port']}/health"
         rows.append(
-            (name, pid, record["port"], pid is not None and _service_answers(record["port"]))
+            (name, pid, f"{LOOPBACK}:{record['port']}", pid is not None and _answers(health))
         )
     say(f"devstack: state in {cfg.state_dir}")
-    for key, pid, port, ok in rows:
+    for key, pid, address, ok in rows:
         verdict = "answers 正常" if ok else "down 未运行"
-        say(f"  {pad(LABELS[key], 24)} {LOOPBACK}:{port:<6} pid {pid or '-':<8} {verdict}")
+        say(f"  {pad(LABELS[key], 24)} {address:<40} pid {pid or '-':<8} {verdict}")
     return 0 if all(row[3] for row in rows) else 1
