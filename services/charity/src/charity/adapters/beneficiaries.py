@@ -161,8 +161,10 @@ class PostgresReplicas:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def elder(self, elder_id: UUID) -> ElderReplica | None:
-        row = await self._conn.fetchrow(_ELDER, elder_id)
+    async def elder(self, elder_id: UUID, *, lock: bool = False) -> ElderReplica | None:
+        # FOR SHARE makes a registration and a concurrent death wait for each other, so a
+        # beneficiary is never registered for an elder whose death is being applied.
+        row = await self._conn.fetchrow(_ELDER + (" FOR SHARE" if lock else ""), elder_id)
         if row is None:
             return None
         return ElderReplica(

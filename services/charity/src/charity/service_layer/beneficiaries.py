@@ -54,7 +54,7 @@ async def register_beneficiary(uow: UnitOfWork, cmd: RegisterBeneficiary) -> UUI
 async def _linked_county(uow: UnitOfWork, cmd: RegisterBeneficiary) -> str | None:
     """The county code; a linked elder or institution must be known and active locally."""
     if cmd.kind is BeneficiaryKind.ELDER and cmd.elder_id is not None:
-        elder = await uow.replicas.elder(cmd.elder_id)
+        elder = await uow.replicas.elder(cmd.elder_id, lock=True)
         if elder is None or not elder.registered:
             raise unknown_reference("老年人")
         if not elder.usable:

@@ -66,7 +66,7 @@ async def _check_beneficiary(uow: UnitOfWork, beneficiary: Beneficiary) -> None:
     """Active, and a linked elder alive and here, a linked institution not closed."""
     beneficiary.check_active()
     if beneficiary.kind is BeneficiaryKind.ELDER and beneficiary.elder_id is not None:
-        elder = await uow.replicas.elder(beneficiary.elder_id)
+        elder = await uow.replicas.elder(beneficiary.elder_id, lock=True)
         if elder is None or not elder.usable:
             raise ConflictError("beneficiary_inactive", "关联的老年人已去世或已迁出")
     if beneficiary.kind is BeneficiaryKind.INSTITUTION and beneficiary.institution_id is not None:

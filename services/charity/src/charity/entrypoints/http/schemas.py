@@ -1,17 +1,16 @@
-"""Request and response models of the HTTP API (never the event contracts themselves)."""
+"""Request models of the HTTP API (never the event contracts themselves)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from charity.domain.allocations import AllocationStatus, Decision, ExpenseClass, Stage
-from charity.domain.beneficiaries import BeneficiaryKind, BeneficiaryStatus
+from charity.domain.allocations import Decision, ExpenseClass, Stage
+from charity.domain.beneficiaries import BeneficiaryKind
 from charity.domain.childcare import ProviderRole
-from charity.domain.disbursements import DisbursementStatus
 from charity.domain.funds import BenefitKind, DonorType, ProjectKind, Purpose, SourceType
 
 # Money in fen: a JSON integer; 100.5, "100", 1e3, 0 and negatives are all 422 invalid_amount.
@@ -32,12 +31,6 @@ class Request(BaseModel):
     """A command body: unknown fields are refused, so a typo never passes silently."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class Response(BaseModel):
-    """An aggregate's state as returned by every command and read."""
-
-    model_config = ConfigDict(extra="allow")
 
 
 class ItemIn(Request):
@@ -65,53 +58,6 @@ class CreditFundRequest(Request):
     reference: HumanCode
 
 
-class FundResponse(Response):
-    """A fund and its balances, all derived from the ledger."""
-
-    id: UUID
-    code: str
-    source_type: SourceType
-    fiscal_year: int | None
-    opened_at: datetime
-    currency: Currency
-    credited_minor: int
-    donated_minor: int
-    allocated_minor: int
-    released_minor: int
-    available_minor: int = Field(description="credited + donated − allocated + released")
-    undesignated_minor: int
-    designated_minor: dict[str, int] = Field(description="定向: project id → fen")
-    aggregate_version: int
-
-
-class LedgerEntryResponse(Response):
-    """One ledger entry."""
-
-    seq: int
-    kind: str
-    amount_minor: int
-    currency: Currency
-    from_account: str
-    to_account: str
-    allocation_id: UUID | None
-    disbursement_id: UUID | None
-    donation_id: UUID | None
-    project_id: UUID | None
-    reference: str | None
-    occurred_at: datetime
-
-
-class LedgerCheckResponse(Response):
-    """Whether the ledger balances to the fen."""
-
-    balanced: bool
-    entries: int
-    moved_minor: int
-    accounts: int
-    mismatched_accounts: list[str]
-    negative_accounts: list[str]
-
-
 class RegisterProjectRequest(Request):
     """Register a project (项目)."""
 
@@ -122,20 +68,6 @@ class RegisterProjectRequest(Request):
     kind: ProjectKind
     purpose: Purpose
     in_project_library: bool = False
-
-
-class ProjectResponse(Response):
-    """A project."""
-
-    id: UUID
-    code: str
-    name: str
-    brand: str | None
-    kind: ProjectKind
-    purpose: Purpose
-    in_project_library: bool
-    registered_at: datetime
-    aggregate_version: int
 
 
 class DonorIn(Request):
@@ -162,25 +94,6 @@ class RecordDonationRequest(Request):
     items: list[ItemIn] = Field(default_factory=list, max_length=200)
     designated_project_id: UUID | None = None
     received_at: AwareDatetime
-
-
-class DonationResponse(Response):
-    """A donation (the donor only as an opaque id)."""
-
-    id: UUID
-    receipt_no: str
-    fund_id: UUID
-    donor_id: UUID | None
-    donor_type: DonorType
-    anonymous: bool
-    donor_display_name: str | None
-    kind: BenefitKind
-    amount_minor: int
-    currency: Currency
-    items: list[ItemIn]
-    designated_project_id: UUID | None
-    received_at: datetime
-    aggregate_version: int
 
 
 class RegisterBeneficiaryRequest(Request):
@@ -215,45 +128,6 @@ class ReasonRequest(Request):
     reason_code: Code
 
 
-class BeneficiaryResponse(Response):
-    """A beneficiary; personal data masked (张*三, 430***********123X, 138****1234)."""
-
-    id: UUID
-    kind: BeneficiaryKind
-    county_code: str
-    elder_id: UUID | None
-    institution_id: UUID | None
-    status: BeneficiaryStatus
-    enrolled_project_ids: list[UUID]
-    registered_at: datetime
-    deactivated_at: datetime | None
-    deactivation_reason: str | None
-    bank_account_token: UUID | None
-    erased: bool
-    personal: dict[str, str]
-    aggregate_version: int
-
-
-class PersonalDataResponse(Response):
-    """Clear personal data (this read was audited)."""
-
-    subject_id: UUID
-    purpose: str
-    fields: dict[str, str]
-
-
-class AuditEntryResponse(Response):
-    """One audited read of personal data."""
-
-    seq: int
-    actor_id: UUID
-    actor_role: str
-    subject_id: UUID
-    fields: list[str]
-    purpose: str
-    accessed_at: datetime
-
-
 class DraftAllocationRequest(Request):
     """Draft an allocation (资金安排); the caller is its requester."""
 
@@ -273,43 +147,6 @@ class DecisionRequest(Request):
     decision: Decision = Decision.APPROVE
     approver_id: UUID | None = None
     reason_code: Code | None = None
-
-
-class StageResponse(Response):
-    """One stage of an allocation."""
-
-    stage: Stage
-    required_role: str
-    decision: Decision | None
-    approver_id: UUID | None
-    reason_code: str | None
-    decided_at: datetime | None
-
-
-class AllocationResponse(Response):
-    """An allocation, its stages, and its balances derived from the ledger."""
-
-    id: UUID
-    code: str
-    fund_id: UUID
-    project_id: UUID
-    amount_minor: int
-    currency: Currency
-    valid_until: date
-    requester_id: UUID
-    expense_class: ExpenseClass
-    status: AllocationStatus
-    stages: list[StageResponse]
-    next_stage: Stage | None
-    reserved_minor: int
-    disbursed_minor: int
-    released_minor: int
-    remaining_minor: int
-    created_at: datetime
-    submitted_at: datetime | None
-    decided_at: datetime | None
-    closed_at: datetime | None
-    aggregate_version: int
 
 
 class RequestDisbursementRequest(Request):
@@ -337,29 +174,6 @@ class ConfirmDeliveredRequest(Request):
     delivered_at: AwareDatetime
 
 
-class DisbursementResponse(Response):
-    """A disbursement."""
-
-    id: UUID
-    allocation_id: UUID
-    fund_id: UUID
-    project_id: UUID
-    beneficiary_id: UUID
-    kind: BenefitKind
-    amount_minor: int
-    currency: Currency
-    items: list[ItemIn]
-    round_code: str
-    payee_account_token: UUID | None
-    status: DisbursementStatus
-    attempt: int
-    requested_at: datetime
-    settled_at: datetime | None
-    settlement_ref: str | None
-    last_reason: str | None
-    aggregate_version: int
-
-
 class PaymentResultIn(Request):
     """One line of a bank statement or of the signed receipts."""
 
@@ -376,40 +190,9 @@ class ReconcileRequest(Request):
     payment_results: list[PaymentResultIn] | None = Field(default=None, max_length=100_000)
 
 
-class DiscrepancyResponse(Response):
-    """One line that does not reconcile."""
-
-    kind: str
-    reference: str
-    disbursement_id: UUID | None
-    expected_minor: int
-    confirmed_minor: int
-
-
-class ReconciliationResponse(Response):
-    """A reconciliation."""
-
-    id: UUID
-    allocation_id: UUID
-    period_end_on: date
-    expected_minor: int
-    confirmed_minor: int
-    discrepancy_count: int
-    discrepancies: list[DiscrepancyResponse]
-    completed_at: datetime
-    aggregate_version: int
-
-
 class ProviderRequest(Request):
     """What a session provider is."""
 
-    role: ProviderRole
-
-
-class ProviderResponse(Response):
-    """A registered provider."""
-
-    person_id: UUID
     role: ProviderRole
 
 
@@ -422,27 +205,3 @@ class RecordSessionRequest(Request):
     held_on: date
     child_beneficiary_ids: list[UUID] = Field(max_length=200)
     minutes: int = Field(gt=0, le=24 * 60, strict=True)
-
-
-class SessionResponse(Response):
-    """A session (children's ids only for the caseworker)."""
-
-    id: UUID
-    project_id: UUID
-    provider_person_id: UUID
-    held_on: date
-    child_count: int
-    minutes: int
-    recorded_at: datetime
-    child_beneficiary_ids: list[UUID] | None = None
-    aggregate_version: int
-
-
-class PersonTimesResponse(Response):
-    """Sessions and person-times (人次 = Σ children per session) in a year."""
-
-    year: int
-    project_id: UUID | None
-    sessions: int
-    person_times: int
-    minutes: int

@@ -13,7 +13,7 @@ from charity.adapters.unit_of_work import connection
 from charity.domain.allocations import AllocationStatus
 from charity.domain.commands import DecideStage, DraftAllocation
 from charity.domain.errors import ForbiddenError
-from charity.entrypoints.http import schemas as s
+from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -33,7 +33,7 @@ router = APIRouter(route_class=CharityRoute, tags=["资金安排 allocations"])
 @router.post(
     "/allocations",
     status_code=201,
-    response_model=s.AllocationResponse,
+    response_model=r.AllocationResponse,
     responses=COMMAND_ERRORS,
     summary="拟定资金安排（草稿）",
 )
@@ -65,7 +65,7 @@ async def draft_allocation(
 
 @router.post(
     "/allocations/{allocation_id}/submit",
-    response_model=s.AllocationResponse,
+    response_model=r.AllocationResponse,
     responses=COMMAND_ERRORS,
     summary="提交审批",
 )
@@ -86,7 +86,7 @@ async def submit_allocation(
 
 @router.post(
     "/allocations/{allocation_id}/cancel",
-    response_model=s.AllocationResponse,
+    response_model=r.AllocationResponse,
     responses=COMMAND_ERRORS,
     summary="撤销草稿",
 )
@@ -107,7 +107,7 @@ async def cancel_allocation(
 
 @router.post(
     "/allocations/{allocation_id}/approvals",
-    response_model=s.AllocationResponse,
+    response_model=r.AllocationResponse,
     responses=COMMAND_ERRORS,
     summary="审批环节决定（四眼原则）",
 )
@@ -140,7 +140,7 @@ async def decide_stage(
 
 @router.post(
     "/allocations/{allocation_id}/close",
-    response_model=s.AllocationResponse,
+    response_model=r.AllocationResponse,
     responses=COMMAND_ERRORS,
     summary="关闭资金安排（余额退回资金池）",
 )
@@ -161,7 +161,7 @@ async def close_allocation(
 
 @router.get(
     "/allocations",
-    response_model=list[s.AllocationResponse],
+    response_model=list[r.AllocationResponse],
     responses=READ_ERRORS,
     summary="资金安排列表",
 )
@@ -175,7 +175,7 @@ async def list_allocations(
 
 @router.get(
     "/allocations/{allocation_id}",
-    response_model=s.AllocationResponse,
+    response_model=r.AllocationResponse,
     responses=READ_ERRORS,
     summary="资金安排",
 )

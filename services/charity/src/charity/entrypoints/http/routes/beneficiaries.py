@@ -14,7 +14,7 @@ from charity.adapters.unit_of_work import connection
 from charity.adapters.vault import PostgresVault
 from charity.domain.beneficiaries import VAULT_FIELDS
 from charity.domain.commands import DeactivateBeneficiary, EnrolBeneficiary, RegisterBeneficiary
-from charity.entrypoints.http import schemas as s
+from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -47,7 +47,7 @@ async def _render(conn: asyncpg.Connection, beneficiary_id: UUID, request: Reque
 @router.post(
     "/beneficiaries",
     status_code=201,
-    response_model=s.BeneficiaryResponse,
+    response_model=r.BeneficiaryResponse,
     responses=COMMAND_ERRORS,
     summary="登记受助对象",
 )
@@ -84,7 +84,7 @@ async def register(
 
 @router.post(
     "/beneficiaries/{beneficiary_id}/enrollments",
-    response_model=s.BeneficiaryResponse,
+    response_model=r.BeneficiaryResponse,
     responses=COMMAND_ERRORS,
     summary="加入项目",
 )
@@ -110,7 +110,7 @@ async def enrol(
 
 @router.post(
     "/beneficiaries/{beneficiary_id}/deactivate",
-    response_model=s.BeneficiaryResponse,
+    response_model=r.BeneficiaryResponse,
     responses=COMMAND_ERRORS,
     summary="停用受助对象",
 )
@@ -136,7 +136,7 @@ async def deactivate(
 
 @router.get(
     "/beneficiaries/{beneficiary_id}",
-    response_model=s.BeneficiaryResponse,
+    response_model=r.BeneficiaryResponse,
     responses=READ_ERRORS,
     summary="受助对象（个人信息脱敏）",
 )
@@ -151,7 +151,7 @@ async def get_beneficiary(beneficiary_id: UUID, request: Request, _: Reader) -> 
 
 @router.get(
     "/beneficiaries/{beneficiary_id}/personal-data",
-    response_model=s.PersonalDataResponse,
+    response_model=r.PersonalDataResponse,
     responses={**READ_ERRORS, **COMMAND_ERRORS},
     summary="查看个人信息明文（留痕审计）",
 )
@@ -177,7 +177,7 @@ async def read_personal_data(
 
 @router.post(
     "/beneficiaries/{beneficiary_id}/erase",
-    response_model=s.BeneficiaryResponse,
+    response_model=r.BeneficiaryResponse,
     responses=COMMAND_ERRORS,
     summary="删除个人信息（密钥销毁）",
 )
@@ -195,7 +195,7 @@ async def erase(beneficiary_id: UUID, request: Request, _: Eraser) -> Doc:
 
 @router.get(
     "/pii-audit",
-    response_model=list[s.AuditEntryResponse],
+    response_model=list[r.AuditEntryResponse],
     responses=READ_ERRORS,
     summary="个人信息查看审计记录",
 )

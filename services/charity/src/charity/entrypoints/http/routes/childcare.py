@@ -14,7 +14,7 @@ from charity.adapters import views
 from charity.adapters.unit_of_work import connection
 from charity.domain import roles
 from charity.domain.commands import RecordSession, RegisterProvider
-from charity.entrypoints.http import schemas as s
+from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -32,7 +32,7 @@ router = APIRouter(route_class=CharityRoute, tags=["儿童关爱 child care"])
 
 @router.put(
     "/child-care-providers/{person_id}",
-    response_model=s.ProviderResponse,
+    response_model=r.ProviderResponse,
     responses=COMMAND_ERRORS,
     summary="登记服务提供者（教师 / 周末妈妈）",
 )
@@ -59,7 +59,7 @@ async def register_provider(
 @router.post(
     "/child-care-sessions",
     status_code=201,
-    response_model=s.SessionResponse,
+    response_model=r.SessionResponse,
     responses=COMMAND_ERRORS,
     summary="记录儿童关爱服务",
 )
@@ -100,7 +100,7 @@ async def record_session(
 
 @router.get(
     "/child-care-sessions/person-times",
-    response_model=s.PersonTimesResponse,
+    response_model=r.PersonTimesResponse,
     responses=READ_ERRORS,
     summary="服务人次统计",
 )
@@ -120,7 +120,7 @@ async def person_times(
 
 @router.get(
     "/child-care-sessions/{session_id}",
-    response_model=s.SessionResponse,
+    response_model=r.SessionResponse,
     responses=READ_ERRORS,
     summary="服务记录",
 )

@@ -13,7 +13,7 @@ from charity.adapters.unit_of_work import connection
 from charity.domain.commands import RequestDisbursement, SettleDisbursement
 from charity.domain.disbursements import DisbursementStatus
 from charity.domain.funds import BenefitKind, Item
-from charity.entrypoints.http import schemas as s
+from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -38,7 +38,7 @@ router = APIRouter(route_class=CharityRoute, tags=["发放 disbursements"])
 @router.post(
     "/allocations/{allocation_id}/disbursements",
     status_code=201,
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=COMMAND_ERRORS,
     summary="申请发放（预留资金）",
 )
@@ -77,7 +77,7 @@ async def request_disbursement(
 
 @router.post(
     "/disbursements/{disbursement_id}/confirm-paid",
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=COMMAND_ERRORS,
     summary="确认到账（现金）",
 )
@@ -103,7 +103,7 @@ async def confirm_paid(
 
 @router.post(
     "/disbursements/{disbursement_id}/confirm-delivered",
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=COMMAND_ERRORS,
     summary="确认送达（实物）",
 )
@@ -131,7 +131,7 @@ async def confirm_delivered(
 
 @router.post(
     "/disbursements/{disbursement_id}/fail",
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=COMMAND_ERRORS,
     summary="发放失败",
 )
@@ -156,7 +156,7 @@ async def fail(
 
 @router.post(
     "/disbursements/{disbursement_id}/retry",
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=COMMAND_ERRORS,
     summary="重新发放",
 )
@@ -177,7 +177,7 @@ async def retry(
 
 @router.post(
     "/disbursements/{disbursement_id}/cancel",
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=COMMAND_ERRORS,
     summary="取消发放（释放预留）",
 )
@@ -202,7 +202,7 @@ async def cancel(
 
 @router.get(
     "/disbursements/{disbursement_id}",
-    response_model=s.DisbursementResponse,
+    response_model=r.DisbursementResponse,
     responses=READ_ERRORS,
     summary="发放记录",
 )
@@ -213,7 +213,7 @@ async def get_disbursement(disbursement_id: UUID, request: Request, _: Reader) -
 
 @router.get(
     "/allocations/{allocation_id}/disbursements",
-    response_model=list[s.DisbursementResponse],
+    response_model=list[r.DisbursementResponse],
     responses=READ_ERRORS,
     summary="资金安排下的发放记录",
 )

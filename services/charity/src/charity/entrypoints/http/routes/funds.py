@@ -18,7 +18,7 @@ from charity.domain.commands import (
     RegisterProject,
 )
 from charity.domain.funds import Item
-from charity.entrypoints.http import schemas as s
+from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -43,7 +43,7 @@ router = APIRouter(route_class=CharityRoute, tags=["资金池 funds"])
 @router.post(
     "/funds",
     status_code=201,
-    response_model=s.FundResponse,
+    response_model=r.FundResponse,
     responses=COMMAND_ERRORS,
     summary="开设资金池",
 )
@@ -67,7 +67,7 @@ async def open_fund(
 @router.post(
     "/funds/{fund_id}/credits",
     status_code=201,
-    response_model=s.FundResponse,
+    response_model=r.FundResponse,
     responses=COMMAND_ERRORS,
     summary="资金到账",
 )
@@ -93,7 +93,7 @@ async def credit_fund(
 
 
 @router.get(
-    "/funds", response_model=list[s.FundResponse], responses=READ_ERRORS, summary="资金池列表"
+    "/funds", response_model=list[r.FundResponse], responses=READ_ERRORS, summary="资金池列表"
 )
 async def list_funds(request: Request, _: Reader) -> list[Doc]:
     """Every fund with its balances."""
@@ -102,7 +102,7 @@ async def list_funds(request: Request, _: Reader) -> list[Doc]:
 
 
 @router.get(
-    "/funds/{fund_id}", response_model=s.FundResponse, responses=READ_ERRORS, summary="资金池"
+    "/funds/{fund_id}", response_model=r.FundResponse, responses=READ_ERRORS, summary="资金池"
 )
 async def get_fund(fund_id: UUID, request: Request, _: Reader) -> Doc:
     """A fund with its balances derived from the ledger."""
@@ -111,7 +111,7 @@ async def get_fund(fund_id: UUID, request: Request, _: Reader) -> Doc:
 
 @router.get(
     "/funds/{fund_id}/ledger",
-    response_model=list[s.LedgerEntryResponse],
+    response_model=list[r.LedgerEntryResponse],
     responses=READ_ERRORS,
     summary="资金池台账",
 )
@@ -130,7 +130,7 @@ async def fund_ledger(
 
 @router.get(
     "/ledger/check",
-    response_model=s.LedgerCheckResponse,
+    response_model=r.LedgerCheckResponse,
     responses=READ_ERRORS,
     summary="台账平衡检查",
 )
@@ -143,7 +143,7 @@ async def check_ledger(request: Request, _: LedgerChecker) -> Doc:
 @router.post(
     "/projects",
     status_code=201,
-    response_model=s.ProjectResponse,
+    response_model=r.ProjectResponse,
     responses=COMMAND_ERRORS,
     summary="登记项目",
     tags=["项目 projects"],
@@ -178,7 +178,7 @@ async def register_project(
 
 @router.get(
     "/projects",
-    response_model=list[s.ProjectResponse],
+    response_model=list[r.ProjectResponse],
     responses=READ_ERRORS,
     summary="项目列表",
     tags=["项目 projects"],
@@ -191,7 +191,7 @@ async def list_projects(request: Request, _: Reader) -> list[Doc]:
 
 @router.get(
     "/projects/{project_id}",
-    response_model=s.ProjectResponse,
+    response_model=r.ProjectResponse,
     responses=READ_ERRORS,
     summary="项目",
     tags=["项目 projects"],
@@ -204,7 +204,7 @@ async def get_project(project_id: UUID, request: Request, _: Reader) -> Doc:
 @router.post(
     "/donations",
     status_code=201,
-    response_model=s.DonationResponse,
+    response_model=r.DonationResponse,
     responses=COMMAND_ERRORS,
     summary="登记捐赠",
     tags=["捐赠 donations"],
@@ -243,7 +243,7 @@ async def record_donation(
 
 @router.get(
     "/donations/{donation_id}",
-    response_model=s.DonationResponse,
+    response_model=r.DonationResponse,
     responses=READ_ERRORS,
     summary="捐赠",
     tags=["捐赠 donations"],

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from charity.adapters import views
 from charity.domain.commands import Reconcile
 from charity.domain.reconciliation import PaymentResult
-from charity.entrypoints.http import schemas as s
+from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -28,7 +28,7 @@ router = APIRouter(route_class=CharityRoute, tags=["对账 reconciliations"])
 @router.post(
     "/reconciliations",
     status_code=201,
-    response_model=s.ReconciliationResponse,
+    response_model=r.ReconciliationResponse,
     responses=COMMAND_ERRORS,
     summary="对账",
 )
@@ -58,7 +58,7 @@ async def reconcile(
 
 @router.get(
     "/reconciliations/{reconciliation_id}",
-    response_model=s.ReconciliationResponse,
+    response_model=r.ReconciliationResponse,
     responses=READ_ERRORS,
     summary="对账结果",
 )
