@@ -2,32 +2,18 @@
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import uuid
 
 import httpx
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from devstack.ports import free_port
-from shared.events.topics import all_topics
+from shared.testing.harness import provision, unprovision
 
 SERVICES = ["inspection", "eldercare", "charity", "notify", "views"]
-
-
-async def provision(bootstrap: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics(
-            [
-                NewTopic(prefix + t.name, num_partitions=1, replication_factor=1)
-                for t in all_topics()
-            ]
-        )
-    finally:
-        await admin.close()
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -35,7 +21,7 @@ async def test_service_process_serves_health_ready_metrics_docs_and_asyncapi(
     service, pg_admin_dsn, kafka_bootstrap, tmp_path
 ):
     prefix = f"s{uuid.uuid4().hex[:8]}."
-    await provision(kafka_bootstrap, prefix)
+    topics = await provision(kafka_bootstrap, prefix, partitions=1)
     port = free_port()
     env = {
         **os.environ,
@@ -82,4 +68,9 @@ async def test_service_process_serves_health_ready_metrics_docs_and_asyncapi(
             assert clock.json()["simulated"] is True
     finally:
         proc.terminate()
-        assert proc.wait(timeout=30) == 0, (tmp_path / "service.log").read_text()[-3000:]
+        code = proc.wait(timeout=30)
+        log_text = (tmp_path / "service.log").read_text()
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal (exit -15).
+        assert code in (0, -signal.SIGTERM), log_text[-3000:]
+        assert "Application shutdown complete" in log_text
+        await unprovision(kafka_bootstrap, topics)

@@ -26,6 +26,7 @@ from devstack.paths import REPO_ROOT
 from devstack.ports import free_port
 from devstack.postgres import PostgresCluster
 
+TEST_BROKER_HEAP = "-Xms512m -Xmx1536m"
 NO_TESTS_COLLECTED = 5
 
 
@@ -95,7 +96,8 @@ async def _ready(node: KafkaNode) -> None:
 
 
 def _start_backends(scratch: Path) -> tuple[KafkaNode, PostgresCluster, dict[str, str]]:
-    node = KafkaNode.on_free_ports(scratch / "kafka")
+    # A whole run creates hundreds of (prefixed) topics: give the one broker room for them.
+    node = KafkaNode.on_free_ports(scratch / "kafka", heap=TEST_BROKER_HEAP)
     pg = PostgresCluster(scratch / "pg", free_port(), scratch / "postgres.log")
     started = time.monotonic()
     node.start()

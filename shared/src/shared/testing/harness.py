@@ -168,16 +168,29 @@ async def wait_until(
             await asyncio.sleep(every)
 
 
-async def provision(bootstrap: str, prefix: str, partitions: int = 3) -> None:
+async def provision(bootstrap: str, prefix: str, partitions: int = 2) -> list[str]:
     """Create every platform topic under a prefix (existing ones are left alone)."""
+    names = [prefix + spec.name for spec in all_topics()]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        for spec in all_topics():
+        for name in names:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
-                    [NewTopic(prefix + spec.name, num_partitions=partitions, replication_factor=1)]
+                    [NewTopic(name, num_partitions=partitions, replication_factor=1)]
                 )
+    finally:
+        await admin.close()
+    return names
+
+
+async def unprovision(bootstrap: str, names: Sequence[str]) -> None:
+    """Delete a run's topics: one broker serves a whole test session."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        with contextlib.suppress(Exception):
+            await admin.delete_topics(list(names))
     finally:
         await admin.close()
 
@@ -209,8 +222,19 @@ async def start_service(
     }
     values.update(overrides)
     settings = settings_cls(**values)
-    await provision(kafka_bootstrap, settings.kafka_topic_prefix)
+    topics = await provision(kafka_bootstrap, settings.kafka_topic_prefix)
     app = create_app(definition(settings), settings, clock=clock)
+    try:
+        async with _running(app, settings, pg_admin_dsn, kafka_bootstrap) as harness:
+            yield harness
+    finally:
+        await unprovision(kafka_bootstrap, topics)
+
+
+@contextlib.asynccontextmanager
+async def _running(
+    app: FastAPI, settings: ServiceSettings, pg_admin_dsn: str, kafka_bootstrap: str
+) -> AsyncIterator[Harness]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         pool: asyncpg.Pool = await asyncpg.create_pool(
