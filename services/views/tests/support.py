@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -54,10 +56,29 @@ async def active_schemas(pool: asyncpg.Pool, main: str) -> dict[str, str]:
 
 
 async def load_direct(
-    pool: asyncpg.Pool, main: str, items: Iterable[Item], *, chunk: int = 2000
+    pool: asyncpg.Pool, main: str, items: Iterable[Item], *, chunk: int = 2000, parallel: int = 1
 ) -> int:
-    """Apply events through the projection writers, in the given order; returns how many applied."""
+    """Apply events through the projection writers; returns how many applied.
+
+    With ``parallel`` > 1 the aggregates are split over that many connections, each keeping its
+    aggregates' events in the given order: another interleaving across aggregates, which the
+    projections must not notice (DOMAIN §3.3), and several times faster on a busy database.
+    """
     schemas = await active_schemas(pool, main)
+    if parallel > 1:
+        parts: list[list[Item]] = [[] for _ in range(parallel)]
+        for item in items:
+            parts[zlib.crc32(item[1].subject.encode()) % parallel].append(item)
+        done = await asyncio.gather(
+            *(_load(pool, main, schemas, part, chunk=chunk) for part in parts)
+        )
+        return sum(done)
+    return await _load(pool, main, schemas, items, chunk=chunk)
+
+
+async def _load(
+    pool: asyncpg.Pool, main: str, schemas: dict[str, str], items: Iterable[Item], *, chunk: int
+) -> int:
     batch: list[Item] = []
     applied = 0
 

@@ -11,7 +11,6 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.demo import demo_stream, rare_events, sample
 from tests.support import active_schemas, load_direct, migrated, pool_for, snapshot
 from views.adapters.sets import BUREAU_SITE_ID, quoted
 from views.domain.projections import PROJECTIONS
@@ -40,8 +39,8 @@ def interleave(items, seed, duplicates):
 
 
 @pytest.fixture(scope="module")
-def pool_items():
-    return sample(demo_stream(), per_type=2) + rare_events()
+def pool_items(sample_items):
+    return sample_items
 
 
 @pytest.fixture(scope="module")

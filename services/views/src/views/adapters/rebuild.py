@@ -6,8 +6,9 @@
    to the end offsets captured at the start, applying each event with the same writers.
 3. Catch up with the live consumer: also apply up to what the active set's checkpoints show.
 4. Switch: take the projection's switch lock exclusively (live writers wait), apply what the
-   live consumer applied meanwhile, repoint the views and flip the states in one transaction.
-5. Drop the retired set.
+   live consumer applied meanwhile, take the read lock exclusively (readers wait: none sees a
+   mix), repoint the views and flip the states, all in one transaction.
+5. Drop the retired set. A failed rebuild drops its own set; the active one never changed.
 """
 
 from __future__ import annotations
@@ -20,13 +21,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRecord, TopicPartition
 
 from shared import db
 from shared.events.envelope import EnvelopeError, decode
 from shared.events.registry import REGISTRY
 from views.adapters.apply import apply_event, record_position
-from views.adapters.sets import activate, create_set, drop_set, ensure_active, quoted, switch_lock
+from views.adapters.offsets import kafka_admin, kafka_reader, partitions
+from views.adapters.sets import (
+    activate,
+    create_set,
+    drop_set,
+    ensure_active,
+    quoted,
+    read_lock,
+    switch_lock,
+)
 from views.domain.projections import Projection
 
 log = logging.getLogger(__name__)
@@ -77,15 +87,18 @@ WHERE run_id = $1
 """
 
 
-def kafka_reader(bootstrap: str, client_id: str) -> Any:
-    """A consumer outside any group (manual assignment, no committed offsets), not started."""
-    return AIOKafkaConsumer(  # type: ignore[no-untyped-call]
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        client_id=client_id,
-    )
+def rebuild_lock(main_schema: str, projection: Projection) -> str:
+    """The advisory-lock name held (session level) by the one rebuild of a projection."""
+    return f"views-rebuild:{main_schema}:{projection.name}"
+
+
+async def rebuild_running(conn: Any, main_schema: str, projection: Projection) -> bool:
+    """Whether some process (this one, another replica, the CLI) is rebuilding ``projection``."""
+    lock = rebuild_lock(main_schema, projection)
+    if await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock):
+        await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", lock)
+        return False
+    return True
 
 
 async def _caught_up(consumer: Any, targets: dict[TopicPartition, int]) -> bool:
@@ -93,16 +106,6 @@ async def _caught_up(consumer: Any, targets: dict[TopicPartition, int]) -> bool:
         if await consumer.position(tp) < end:
             return False
     return True
-
-
-async def partitions(consumer: Any, topics: list[str]) -> list[TopicPartition]:
-    """Every partition of the (prefixed) topics, as the cluster knows them."""
-    await consumer.topics()
-    return [
-        TopicPartition(topic, p)
-        for topic in topics
-        for p in sorted(consumer.partitions_for_topic(topic) or ())
-    ]
 
 
 class Rebuilder:
@@ -119,7 +122,7 @@ class Rebuilder:
         progress = Progress(run_id=run_id or uuid.uuid4(), projection=projection.name)
         conn = await db.connect(self.config.dsn, schema=self.config.main_schema)
         try:
-            lock = f"views-rebuild:{self.config.main_schema}:{projection.name}"
+            lock = rebuild_lock(self.config.main_schema, projection)
             if not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock):
                 raise RebuildRunningError(projection.name)
             try:
@@ -127,14 +130,32 @@ class Rebuilder:
                 await self._rebuild(conn, projection, progress)
             except Exception as exc:
                 progress.state, progress.error = "FAILED", f"{type(exc).__name__}: {exc}"[:500]
-                await self._save(conn, progress)
+                # The original error matters more than a failure to record it (lost connection).
+                with contextlib.suppress(Exception):
+                    await self._fail(conn, projection, progress)
                 log.exception("rebuild failed", extra={"projection": projection.name})
                 raise
             finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", lock)
+                # Closing the connection releases the lock too, should this fail.
+                with contextlib.suppress(Exception):
+                    await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", lock)
         finally:
             await conn.close()
         return progress
+
+    async def _fail(self, conn: Any, projection: Projection, progress: Progress) -> None:
+        """Record the failure and drop the half-built set (the active set never changed)."""
+        async with conn.transaction():
+            schema = await conn.fetchval(
+                "UPDATE projection_sets SET state = 'FAILED' WHERE projection = $1"
+                " AND generation = $2 AND state = 'BUILDING' RETURNING schema_name",
+                projection.name,
+                progress.generation,
+            )
+            if schema is not None:
+                await drop_set(conn, schema)
+            await self._save(conn, progress)
+        self._report(progress)
 
     async def _prepare(self, conn: Any, projection: Projection, progress: Progress) -> None:
         main = self.config.main_schema
@@ -164,10 +185,16 @@ class Rebuilder:
 
     async def _rebuild(self, conn: Any, projection: Projection, progress: Progress) -> None:
         schema = f"{self.config.main_schema}_{projection.name}_g{progress.generation}"
-        consumer = kafka_reader(self.config.bootstrap, f"{self.config.main_schema}-rebuild")
+        client_id = f"{self.config.main_schema}-rebuild"
+        admin = kafka_admin(self.config.bootstrap, client_id)
+        await admin.start()
+        try:
+            tps = await partitions(admin, [self._kafka_topic(t) for t in projection.topics])
+        finally:
+            await admin.close()
+        consumer = kafka_reader(self.config.bootstrap, client_id)
         await consumer.start()
         try:
-            tps = await partitions(consumer, [self._kafka_topic(t) for t in projection.topics])
             consumer.assign(tps)
             if tps:
                 await consumer.seek_to_beginning(*tps)
@@ -200,6 +227,8 @@ class Rebuilder:
             )
             live = await self._live_ends(conn, projection)
             await self._consume(consumer, conn, schema, _merge(target, live), progress)
+            # Readers in flight finish on the old set; later ones start after the commit.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", read_lock(main))
             retired = await activate(conn, main, projection, progress.generation)
             progress.state = "SWITCHED"
             await self._save(conn, progress)

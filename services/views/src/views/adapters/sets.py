@@ -5,6 +5,9 @@ A rebuild fills a new set (state BUILDING) while the old one serves, then :func:
 repoints the views and flips the states in one transaction: readers see either the old set or
 the new one, never a mix. Live writers take the projection's switch lock in shared mode and
 the switch takes it exclusively, so no live event lands in a set that is being retired.
+Readers take the read lock in shared mode around their snapshot (:mod:`views.adapters.reading`)
+and the switch takes it exclusively: a reader's snapshot is wholly before or wholly after a
+switch, and a switch never waits on a reader that waits on it (no deadlock on the views).
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ def ddl_checksum(projection: Projection) -> str:
 def switch_lock(main_schema: str, projection: Projection) -> str:
     """The advisory-lock name guarding the switch of a projection's active set."""
     return f"views-switch:{main_schema}:{projection.name}"
+
+
+def read_lock(main_schema: str) -> str:
+    """The advisory-lock name readers share and a switch takes exclusively."""
+    return f"views-read:{main_schema}"
 
 
 async def active_set(conn: Any, projection: Projection) -> str | None:

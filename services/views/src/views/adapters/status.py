@@ -10,7 +10,16 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge
 
-from views.adapters.rebuild import kafka_reader, partitions
+from views.adapters.offsets import (
+    Offsets,
+    by_topic,
+    committed,
+    kafka_admin,
+    kafka_reader,
+    partition_lag,
+    partitions,
+)
+from views.adapters.reading import consistent_read
 from views.adapters.sets import ddl_checksum, ensure_active, quoted
 from views.domain.projections import PROJECTIONS, Projection
 
@@ -37,6 +46,7 @@ class Monitor:
     group: str = "views"
     _gauges: dict[str, Gauge] = field(default_factory=dict)
     _consumer: Any = None
+    _admin: Any = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def register(self, registry: CollectorRegistry) -> None:
@@ -77,64 +87,70 @@ class Monitor:
             async with conn.transaction():
                 await ensure_active(conn, self.main_schema, projection)
 
-    async def end_offsets(self) -> dict[str, dict[int, int]]:
-        """The end offset of every partition of every consumed topic (unprefixed names)."""
+    async def offsets(self) -> tuple[Offsets, Offsets]:
+        """End offsets and the live group's committed offsets of every consumed partition.
+
+        Both keyed by unprefixed topic, then partition; only this deployment's topics count.
+        """
         async with self._lock:
-            if self._consumer is None:
-                self._consumer = kafka_reader(self.bootstrap, f"{self.main_schema}-status")
-                await self._consumer.start()
-            topics = [self.topic_prefix + t for p in PROJECTIONS for t in p.topics]
-            tps = await partitions(self._consumer, topics)
-            ends = await self._consumer.end_offsets(tps) if tps else {}
-        out: dict[str, dict[int, int]] = {}
-        for tp, end in ends.items():
-            out.setdefault(tp.topic[len(self.topic_prefix) :], {})[tp.partition] = end
-        return out
+            try:
+                return await self._offsets()
+            except BaseException:
+                # A broken client is rebuilt on the next call rather than reused.
+                await self.close()
+                raise
 
-    async def committed(self) -> dict[str, dict[int, int]]:
-        """The live consumer group's committed offsets (skipped and duplicate records count)."""
-        from aiokafka.admin import AIOKafkaAdminClient
-
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        await admin.start()  # type: ignore[no-untyped-call]
-        try:
-            offsets = await admin.list_consumer_group_offsets(self.group)
-        finally:
-            await admin.close()  # type: ignore[no-untyped-call]
-        out: dict[str, dict[int, int]] = {}
-        for tp, meta in offsets.items():
-            out.setdefault(tp.topic[len(self.topic_prefix) :], {})[tp.partition] = meta.offset
-        return out
+    async def _offsets(self) -> tuple[Offsets, Offsets]:
+        if self._admin is None:
+            self._admin = kafka_admin(self.bootstrap, f"{self.main_schema}-status")
+            await self._admin.start()
+        if self._consumer is None:
+            self._consumer = kafka_reader(self.bootstrap, f"{self.main_schema}-status")
+            await self._consumer.start()
+        topics = [self.topic_prefix + t for p in PROJECTIONS for t in p.topics]
+        tps = await partitions(self._admin, topics)
+        ends = await self._consumer.end_offsets(tps) if tps else {}
+        done = await committed(self._admin, self.group, tps)
+        return by_topic(self.topic_prefix, ends), by_topic(self.topic_prefix, done)
 
     async def close(self) -> None:
-        """Stop the Kafka client."""
-        if self._consumer is not None:
+        """Stop the Kafka clients."""
+        consumer, admin = self._consumer, self._admin
+        self._consumer = self._admin = None
+        if consumer is not None:
             with contextlib.suppress(Exception):
-                await self._consumer.stop()
-            self._consumer = None
+                await consumer.stop()
+        if admin is not None:
+            with contextlib.suppress(Exception):
+                await admin.close()
 
-    async def status(self, conn: Any, *, with_kafka: bool = True) -> dict[str, Any]:
+    async def status(self, pool: Any, *, with_kafka: bool = True) -> dict[str, Any]:
         """Each projection: active generation, checkpoints, end offsets, lag, latest rebuild."""
-        ends: dict[str, dict[int, int]] = {}
-        committed: dict[str, dict[int, int]] = {}
+        ends: Offsets = {}
+        done: Offsets = {}
         if with_kafka:
             try:
                 async with asyncio.timeout(5):
-                    ends = await self.end_offsets()
-                    committed = await self.committed()
-            except (TimeoutError, OSError, Exception):
-                log.warning("end offsets unavailable")
-        sets = await conn.fetch(_SETS)
-        runs = {r["projection"]: dict(r) for r in await conn.fetch(_RUNS)}
-        out = []
-        for projection in PROJECTIONS:
-            active = next(
-                (s for s in sets if s["projection"] == projection.name and s["state"] == "ACTIVE"),
-                None,
-            )
-            entry = await self._projection(conn, projection, active, ends, committed)
-            entry["rebuild"] = runs.get(projection.name)
-            out.append(entry)
+                    ends, done = await self.offsets()
+            except Exception as exc:
+                log.warning("end offsets unavailable", extra={"error": repr(exc)})
+        # The sets, their checkpoints and the runs as of one snapshot (never a retired set).
+        async with consistent_read(pool, self.main_schema) as conn:
+            sets = await conn.fetch(_SETS)
+            runs = {r["projection"]: dict(r) for r in await conn.fetch(_RUNS)}
+            out = []
+            for projection in PROJECTIONS:
+                active = next(
+                    (
+                        s
+                        for s in sets
+                        if s["projection"] == projection.name and s["state"] == "ACTIVE"
+                    ),
+                    None,
+                )
+                entry = await self._projection(conn, projection, active, ends, done)
+                entry["rebuild"] = runs.get(projection.name)
+                out.append(entry)
         self._observe(out)
         return {"projections": out, "kafka": bool(ends)}
 
@@ -143,8 +159,8 @@ class Monitor:
         conn: Any,
         projection: Projection,
         active: Any,
-        ends: dict[str, dict[int, int]],
-        committed: dict[str, dict[int, int]],
+        ends: Offsets,
+        done: Offsets,
     ) -> dict[str, Any]:
         checkpoints: dict[str, dict[int, int]] = {}
         if active is not None:
@@ -159,14 +175,19 @@ class Monitor:
         for topic in projection.topics:
             parts = []
             for partition, end in sorted(ends.get(topic, {}).items()):
-                done = checkpoints.get(topic, {}).get(partition)
-                # Skipped types and inbox duplicates move the group's offset, not the checkpoint.
-                position = max(
-                    done + 1 if done is not None else 0, committed.get(topic, {}).get(partition, 0)
-                )
-                lag = max(0, end - position)
+                checkpoint = checkpoints.get(topic, {}).get(partition)
+                group = done.get(topic, {}).get(partition)
+                lag = partition_lag(end, checkpoint, group)
                 total_lag += lag
-                parts.append({"partition": partition, "checkpoint": done, "end": end, "lag": lag})
+                parts.append(
+                    {
+                        "partition": partition,
+                        "checkpoint": checkpoint,
+                        "committed": group,
+                        "end": end,
+                        "lag": lag,
+                    }
+                )
             topics.append({"topic": topic, "partitions": parts})
         return {
             "projection": projection.name,

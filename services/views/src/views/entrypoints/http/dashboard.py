@@ -19,7 +19,7 @@ from shared.http.auth import Principal
 from shared.http.problems import Problem, problem_responses
 from shared.service import runtime_of
 from views.adapters import queries_funds, queries_views
-from views.entrypoints.http.params import window
+from views.entrypoints.http.params import read_model, window
 from views.entrypoints.http.reports import ytd_document
 from views.entrypoints.http.roles import reader
 
@@ -87,8 +87,8 @@ async def data(
 ) -> dict[str, Any]:
     """Everything the dashboard draws, from the same queries as the report and the views."""
     win = window(request, year, as_of)
-    report = await ytd_document(request, win)
-    async with runtime_of(request).pool.acquire() as conn:
+    async with read_model(request) as conn:
+        report = await ytd_document(conn, win)
         sites = await queries_views.institutions(conn, win.year_start, win.as_of, None)
         campaigns = await queries_funds.hazards_by_campaign(conn, win.year_start, win.as_of)
         months = await queries_funds.by_month(conn, win.year_start, win.as_of)

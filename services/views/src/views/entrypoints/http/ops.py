@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from pydantic import BaseModel, Field
 from shared.http.auth import Principal
 from shared.http.problems import Problem, problem_responses
 from shared.service import Runtime, runtime_of
-from views.adapters.rebuild import RebuildConfig, Rebuilder, RebuildRunningError
+from views.adapters.rebuild import RebuildConfig, Rebuilder, RebuildRunningError, rebuild_running
 from views.adapters.status import Monitor
 from views.domain.projections import BY_NAME, PROJECTIONS
 from views.entrypoints.http.roles import admin, status_reader
@@ -53,8 +52,13 @@ class Rebuilds:
 
         async def run_all() -> None:
             for name in names:
-                with contextlib.suppress(RebuildRunningError, Exception):
+                try:
                     await Rebuilder(config).run(BY_NAME[name])
+                except RebuildRunningError:
+                    log.warning("rebuild already running elsewhere", extra={"projection": name})
+                except Exception:
+                    # The rebuilder logged the traceback; the next projections still get theirs.
+                    log.info("rebuild failed; going on with the next", extra={"projection": name})
 
         task = asyncio.create_task(run_all(), name=f"rebuild-{'-'.join(names)}")
         runtime.tasks.append(task)  # stopped with the service
@@ -73,8 +77,7 @@ def router(monitor: Monitor, rebuilds: Rebuilds) -> APIRouter:
         request: Request, _: Annotated[Principal, Depends(status_reader)]
     ) -> dict[str, Any]:
         """Each projection: active table set, checkpoints and lag per partition, latest rebuild."""
-        async with runtime_of(request).pool.acquire() as conn:
-            return await monitor.status(conn)
+        return await monitor.status(runtime_of(request).pool)
 
     @r.post(
         "/_admin/rebuilds",
@@ -90,10 +93,17 @@ def router(monitor: Monitor, rebuilds: Rebuilds) -> APIRouter:
             known = "、".join(BY_NAME)
             raise Problem(422, "unknown_projection", f"没有这个投影（可选：{known}）")
         names = [body.projection] if body.projection else [p.name for p in PROJECTIONS]
-        running = [n for n in names if rebuilds.busy(n)]
+        runtime = runtime_of(request)
+        async with runtime.pool.acquire() as conn:
+            elsewhere = {
+                n
+                for n in names
+                if await rebuild_running(conn, runtime.settings.schema_name, BY_NAME[n])
+            }
+        running = [n for n in names if rebuilds.busy(n) or n in elsewhere]
         if running:
             raise Problem(409, "rebuild_running", f"投影 {'、'.join(running)} 正在重建")
-        rebuilds.start(runtime_of(request), names)
+        rebuilds.start(runtime, names)
         return JSONResponse({"accepted": names, "status": "/status"}, status_code=202)
 
     return r
@@ -109,9 +119,10 @@ def monitor_task(monitor: Monitor) -> Any:
         interval = getattr(runtime.settings, "status_interval_s", 5.0)
         try:
             while True:
-                with contextlib.suppress(Exception):
-                    async with runtime.pool.acquire() as conn:
-                        await monitor.status(conn, with_kafka=runtime.kafka_started)
+                try:
+                    await monitor.status(runtime.pool, with_kafka=runtime.kafka_started)
+                except Exception as exc:
+                    log.warning("status refresh failed", extra={"error": repr(exc)})
                 await asyncio.sleep(interval)
         finally:
             await monitor.close()

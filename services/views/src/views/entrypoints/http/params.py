@@ -1,15 +1,19 @@
-"""Query parameters shared by the read routes: the year and the report date (as_of)."""
+"""What the read routes share: the year and report date (as_of), and the consistent read."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from fastapi import Request
 
 from shared.clock import local_date
 from shared.http.problems import Problem
 from shared.service import runtime_of
+from views.adapters.reading import consistent_read
 
 
 @dataclass(frozen=True)
@@ -37,3 +41,11 @@ def window(request: Request, year: int | None, as_of: date | None) -> Window:
     if as_of.year != year:
         raise Problem(422, "as_of_outside_year", "统计截止日期（as_of）必须在所选年份之内")
     return Window(year=year, as_of=as_of)
+
+
+@contextlib.asynccontextmanager
+async def read_model(request: Request, *, write: bool = False) -> AsyncIterator[Any]:
+    """A connection reading one state of the read model (never a half-switched one)."""
+    runtime = runtime_of(request)
+    async with consistent_read(runtime.pool, runtime.settings.schema_name, write=write) as conn:
+        yield conn

@@ -10,11 +10,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from shared.http.auth import Principal
 from shared.http.problems import problem_responses
-from shared.service import runtime_of
 from views.adapters import queries_funds, queries_report
 from views.domain.announcement import announcement
 from views.domain.report import build_report
-from views.entrypoints.http.params import Window, window
+from views.entrypoints.http.params import Window, read_model, window
 from views.entrypoints.http.roles import reader
 
 router = APIRouter(tags=["报告 reports"])
@@ -23,15 +22,13 @@ YearQ = Annotated[int | None, Query(description="统计年份，默认今年")]
 AsOfQ = Annotated[date | None, Query(description="统计截止日（含当日，Asia/Shanghai），默认今天")]
 
 
-async def ytd_document(request: Request, win: Window) -> dict[str, Any]:
-    """The year-to-date report document for a window."""
-    async with runtime_of(request).pool.acquire() as conn, conn.transaction(readonly=True):
-        # One snapshot for every figure: the numbers agree with each other and the watermark.
-        await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        values = await queries_report.metric_values(conn, win.year_start, win.as_of)
-        names = await queries_report.campaign_names(conn, win.year_start, win.as_of)
-        extras = await queries_report.extras(conn, win.year_start, win.as_of)
-        marks = await queries_report.watermark(conn)
+async def ytd_document(conn: Any, win: Window) -> dict[str, Any]:
+    """The year-to-date report document for a window (``conn``: one consistent read)."""
+    # One snapshot for every figure: the numbers agree with each other and the watermark.
+    values = await queries_report.metric_values(conn, win.year_start, win.as_of)
+    names = await queries_report.campaign_names(conn, win.year_start, win.as_of)
+    extras = await queries_report.extras(conn, win.year_start, win.as_of)
+    marks = await queries_report.watermark(conn)
     return build_report(
         year=win.year,
         as_of=win.as_of.isoformat(),
@@ -55,7 +52,9 @@ async def ytd_report(
     fmt: Annotated[Literal["json", "text"], Query(alias="format")] = "json",
 ) -> Response:
     """Each metric's value, scope and display, plus the rendered Chinese paragraphs."""
-    doc = await ytd_document(request, window(request, year, as_of))
+    win = window(request, year, as_of)
+    async with read_model(request) as conn:
+        doc = await ytd_document(conn, win)
     if fmt == "text":
         return PlainTextResponse(doc["text"] + "\n")
     return JSONResponse(doc)
@@ -74,8 +73,7 @@ async def lottery_fund(
 ) -> dict[str, Any]:
     """The year's welfare-lottery fund: credited, allocated, disbursed, and lines by purpose."""
     win = window(request, year, as_of)
-    async with runtime_of(request).pool.acquire() as conn, conn.transaction(readonly=True):
-        await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    async with read_model(request) as conn:
         rows = await queries_funds.lottery_fund(conn, win.year, win.as_of)
     return announcement(
         year=win.year,

@@ -12,7 +12,7 @@ from shared.http.auth import Principal
 from shared.http.problems import Problem, problem_responses
 from shared.service import runtime_of
 from views.adapters import queries_views as q
-from views.entrypoints.http.params import window
+from views.entrypoints.http.params import read_model, window
 from views.entrypoints.http.roles import HEALTH_ROLES, auditor, elder_reader, reader
 
 router = APIRouter(tags=["视图 views"])
@@ -49,7 +49,7 @@ async def institution(
 ) -> dict[str, Any]:
     """One site's safety, services and funds up to the report date."""
     win = window(request, None, as_of)
-    async with runtime_of(request).pool.acquire() as conn:
+    async with read_model(request) as conn:
         row = await q.institution(conn, win.year_start, win.as_of, site_id)
     if row is None:
         raise Problem(404, "unknown_site", "没有这个机构")
@@ -70,7 +70,7 @@ async def institutions(
 ) -> dict[str, Any]:
     """Every active site, overdue and major hazards first."""
     win = window(request, None, as_of)
-    async with runtime_of(request).pool.acquire() as conn:
+    async with read_model(request) as conn:
         rows = await q.institutions(conn, win.year_start, win.as_of, county)
     items = [_institution(r, win.as_of) for r in rows]
     if risk is not None:
@@ -96,7 +96,7 @@ async def elder(
     win = window(request, None, as_of)
     runtime = runtime_of(request)
     health = who.role in HEALTH_ROLES
-    async with runtime.pool.acquire() as conn, conn.transaction():
+    async with read_model(request, write=True) as conn:
         row = await q.elder(conn, win.year_start, win.as_of, elder_id)
         fields = "elder360" + ("+health" if health else "")
         await conn.execute(
@@ -139,7 +139,7 @@ async def elder_reads(
     elder_id: UUID, request: Request, _: Annotated[Principal, Depends(auditor)]
 ) -> dict[str, Any]:
     """Who looked at this elder's 360 view, when and why."""
-    async with runtime_of(request).pool.acquire() as conn:
+    async with runtime_of(request).pool.acquire() as conn:  # the audit log, no p_* table
         rows = await conn.fetch(
             "SELECT actor_person_id, actor_role, fields, purpose, found, read_at"
             " FROM elder_read_audit WHERE elder_id = $1 ORDER BY read_at, audit_id",
@@ -158,7 +158,7 @@ async def hazards(
 ) -> dict[str, Any]:
     """The rectification ledger: overdue and escalated first, then by deadline."""
     win = window(request, None, as_of)
-    async with runtime_of(request).pool.acquire() as conn:
+    async with read_model(request) as conn:
         rows = await q.hazard_ledger(
             conn, win.as_of, include_verified=not open_only, site_id=site_id
         )
@@ -176,7 +176,7 @@ async def cadence(
 ) -> dict[str, Any]:
     """Closed periods without a qualifying inspection, checked against the recorded breaches."""
     win = window(request, year, as_of)
-    async with runtime_of(request).pool.acquire() as conn:
+    async with read_model(request) as conn:
         found = await q.cadence(conn, win.year_start, win.as_of)
     computed = [dict(r) for r in found["computed"]]
     recorded = [dict(r) for r in found["recorded"]]
@@ -205,7 +205,7 @@ async def work_notices(
 ) -> dict[str, Any]:
     """Each notice of the year: targets, acknowledged, and the sites still to acknowledge."""
     win = window(request, year, as_of)
-    async with runtime_of(request).pool.acquire() as conn:
+    async with read_model(request) as conn:
         found = await q.work_notices(conn, win.year_start, win.as_of)
     unacked: dict[Any, list[dict[str, Any]]] = {}
     for r in found["unacked"]:
