@@ -23,6 +23,9 @@ class ServiceSettings(BaseSettings):
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_consumer_group: str = Field(
+        default="", description="Consumer group id; default the service name."
+    )
     kafka_topic_prefix: str = Field(
         default="", description="Prepended to every topic name (shared clusters, test isolation)."
     )
@@ -57,5 +60,5 @@ class ServiceSettings(BaseSettings):
 
     @property
     def consumer_group(self) -> str:
-        """The Kafka consumer group of this service."""
-        return self.service_name
+        """The Kafka consumer group of this service (``KAFKA_CONSUMER_GROUP``, default its name)."""
+        return self.kafka_consumer_group or self.service_name

@@ -58,6 +58,7 @@ class Harness:
     pool: asyncpg.Pool
     bootstrap: str
     tokens: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOKENS))
+    _producer: AIOKafkaProducer | None = field(default=None, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -134,23 +135,27 @@ class Harness:
 
     async def publish(self, envelope: CloudEvent, *, topic: str) -> None:
         """Put an event on an (unprefixed) topic, as its producing service's relay would."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap)
-        await producer.start()
-        try:
-            await producer.send_and_wait(
-                self.prefix + topic,
-                value=envelope.to_json(),
-                key=envelope.subject.encode(),
-                headers=encode_headers(
-                    {
-                        "content-type": "application/cloudevents+json",
-                        "ce_type": envelope.type,
-                        "ce_id": envelope.id,
-                    }
-                ),
-            )
-        finally:
-            await producer.stop()
+        if self._producer is None:
+            self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap)
+            await self._producer.start()
+        await self._producer.send_and_wait(
+            self.prefix + topic,
+            value=envelope.to_json(),
+            key=envelope.subject.encode(),
+            headers=encode_headers(
+                {
+                    "content-type": "application/cloudevents+json",
+                    "ce_type": envelope.type,
+                    "ce_id": envelope.id,
+                }
+            ),
+        )
+
+    async def close(self) -> None:
+        """Stop the producer :meth:`publish` made, if any."""
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
 
 
 async def _behind(consumer: AIOKafkaConsumer, tp: TopicPartition, end: int) -> bool:
@@ -213,6 +218,7 @@ async def start_service(
         "db_schema": f"{name}_{run}",
         "kafka_bootstrap_servers": kafka_bootstrap,
         "kafka_topic_prefix": f"t{run}.",
+        "kafka_consumer_group": f"{name}-{run}",
         "auth_tokens_json": json.dumps(DEFAULT_TOKENS),
         "demo_mode": True,
         "relay_poll_interval_s": 0.2,
@@ -246,6 +252,10 @@ async def _running(
         )
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-                yield Harness(app, client, settings, pool, kafka_bootstrap)
+                harness = Harness(app, client, settings, pool, kafka_bootstrap)
+                try:
+                    yield harness
+                finally:
+                    await harness.close()
         finally:
             await pool.close()
