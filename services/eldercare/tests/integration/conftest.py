@@ -11,6 +11,7 @@ from eldercare.config import Settings
 from eldercare.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.testing import start_service
+from tests.integration.support import close_offset_readers
 
 # 2024-06-03 (a Monday) 12:00 in Yiyang: inside the default LUNCH slot.
 NOW = datetime(2024, 6, 3, 4, 0, tzinfo=UTC)
@@ -53,7 +54,10 @@ async def svc(pg_admin_dsn, kafka_bootstrap, clock):
         vault_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         pii_pepper=secrets.token_urlsafe(32),
     ) as harness:
-        yield harness
+        try:
+            yield harness
+        finally:
+            await close_offset_readers()
 
 
 @pytest.fixture

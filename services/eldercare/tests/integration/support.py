@@ -102,6 +102,37 @@ async def state_digest(svc) -> dict[str, str]:
     return digest
 
 
+_OFFSET_READERS: dict[str, AIOKafkaConsumer] = {}
+
+
+async def end_offsets(svc, topics: list[str]) -> dict[str, int]:
+    """Sum of partition end offsets per topic, from one consumer kept for the session.
+
+    ``Harness.end_offsets`` starts a consumer per call (seconds under load); this one is reused.
+    """
+    consumer = _OFFSET_READERS.get(svc.prefix)
+    if consumer is None:
+        consumer = AIOKafkaConsumer(bootstrap_servers=svc.bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        await consumer._client.force_metadata_update()
+        _OFFSET_READERS[svc.prefix] = consumer
+    parts = {
+        topic: [
+            TopicPartition(svc.prefix + topic, p)
+            for p in consumer.partitions_for_topic(svc.prefix + topic) or ()
+        ]
+        for topic in topics
+    }
+    ends = await consumer.end_offsets([tp for tps in parts.values() for tp in tps])
+    return {topic: sum(ends[tp] for tp in tps) for topic, tps in parts.items()}
+
+
+async def close_offset_readers() -> None:
+    """Stop the consumers :func:`end_offsets` kept."""
+    while _OFFSET_READERS:
+        await _OFFSET_READERS.popitem()[1].stop()
+
+
 class Unchanged:
     """``async with Unchanged(svc):`` asserts the block changed no table and emitted no event."""
 
@@ -113,7 +144,7 @@ class Unchanged:
         await self.svc.drained()
         self.before = await state_digest(self.svc)
         if self.topics is not None:
-            self.offsets = await self.svc.end_offsets(self.topics)
+            self.offsets = await end_offsets(self.svc, self.topics)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -121,7 +152,7 @@ class Unchanged:
             return
         assert await state_digest(self.svc) == self.before
         if self.topics is not None:
-            assert await self.svc.end_offsets(self.topics) == self.offsets
+            assert await end_offsets(self.svc, self.topics) == self.offsets
 
 
 async def all_events(svc, topics: list[str]) -> list[dict[str, Any]]:

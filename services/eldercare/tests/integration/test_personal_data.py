@@ -11,6 +11,7 @@ from tests.integration.support import (
     all_events,
     assert_problem,
     elder_body,
+    end_offsets,
     institution_body,
     person,
 )
@@ -114,7 +115,8 @@ async def test_a_clear_read_needs_a_purpose_without_personal_data(svc):
 
 async def test_contact_update_changes_the_vault_audits_and_emits_nothing(svc):
     elder = await register(svc, elder_body(phone="13800000001"))
-    before = await svc.end_offsets(ELDERCARE_TOPICS)
+    await svc.drained()
+    before = await end_offsets(svc, ELDERCARE_TOPICS)
     r = await svc.client.patch(
         f"/elders/{elder['id']}/contact",
         json={"phone": "13700000002", "address": "湖南省益阳市资阳区新址1号"},
@@ -128,7 +130,7 @@ async def test_contact_update_changes_the_vault_audits_and_emits_nothing(svc):
     )
     assert_problem(bad, 422, "invalid_phone")
     await svc.drained()
-    assert await svc.end_offsets(ELDERCARE_TOPICS) == before
+    assert await end_offsets(svc, ELDERCARE_TOPICS) == before
     rows = await svc.pool.fetch(
         "SELECT action, fields FROM pii_access_log WHERE subject_id = $1", uuid.UUID(elder["id"])
     )

@@ -164,8 +164,8 @@ def test_elder_lifecycle_guards():
         e.move_out(date(2024, 6, 3), today=date(2024, 6, 3))
     assert e.discharge() == site_id
     with refused("died_on_in_future"):
-        e.record_death(date(2024, 6, 4), today=date(2024, 6, 3), registered_on=date(2024, 6, 3))
-    e.record_death(date(2024, 6, 3), today=date(2024, 6, 3), registered_on=date(2024, 6, 3))
+        e.record_death(date(2024, 6, 4), today=date(2024, 6, 3))
+    e.record_death(date(2024, 6, 3), today=date(2024, 6, 3))
     with refused("elder_not_active"):
         e.assessed()
     e.erase(NOW)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eldercare.domain.errors import ConflictError, InvalidInputError, in_future
 from eldercare.domain.identity import ELDERLY_AGE, IdCard, age_on, elder_age_band
+from shared.clock import local_date
 
 ACTIVE, DECEASED, MOVED_OUT = "ACTIVE", "DECEASED", "MOVED_OUT"
 CARE_PILLARS = ("SAFETY_NET", "INSTITUTIONAL", "HOME")
@@ -113,13 +114,17 @@ class Elder:
         self.version += 1
         return left
 
-    def record_death(self, died_on: date, *, today: date, registered_on: date) -> None:
-        """Record a death (a resident is discharged first by the caller)."""
+    def check_death(self, died_on: date, *, today: date) -> None:
+        """A death date between the registration and today, of an elder still active."""
         if died_on > today:
             raise InvalidInputError("died_on_in_future", "死亡日期不能晚于今天")
-        if died_on < registered_on:
+        if died_on < local_date(self.registered_at):
             raise InvalidInputError("died_before_registration", "死亡日期不能早于建档日期")
         self.ensure_active()
+
+    def record_death(self, died_on: date, *, today: date) -> None:
+        """Record a death (a resident is discharged first by the caller)."""
+        self.check_death(died_on, today=today)
         self.status = DECEASED
         self.died_on = died_on
         self.version += 1

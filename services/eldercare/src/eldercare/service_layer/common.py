@@ -12,20 +12,30 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from eldercare.domain.errors import InvalidInputError, not_found, unknown_reference
 from eldercare.service_layer.ports import Repository
 from shared.clock import local_date
-from shared.events.eldercare import Code, HumanCode, Label
+from shared.events.eldercare import Code
 from shared.events.pii import find_pii
 
 T = TypeVar("T")
 
-__all__ = ["Code", "Command", "HumanCode", "Label", "Minor", "PersonalText", "Purpose"]
+__all__ = ["Code", "Command", "Count", "HumanCode", "Label", "Minor", "PersonalText", "Purpose"]
 
-# Money in fen: a JSON integer, never a string or a float (DOMAIN §3.5).
-Minor = Annotated[int, Field(strict=True)]
+# Text without control characters: PostgreSQL refuses NUL, and no log line should carry others.
+_PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_PRINTABLE)]
+HumanCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PRINTABLE)]
+# Money in fen: a JSON integer, never a string or a float (DOMAIN §3.5); bounded for bigint.
+Minor = Annotated[int, Field(strict=True, le=10**12)]
+# A count that fits the database (beds, capacity, minutes); the domain refuses negatives by code.
+Count = Annotated[int, Field(strict=True, le=100_000)]
 # Free text that may hold personal data; it goes to the vault only, never into an event or log.
 PersonalText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_PRINTABLE),
 ]
-Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+Purpose = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=200, pattern=_PRINTABLE),
+]
 
 
 class Command(BaseModel):

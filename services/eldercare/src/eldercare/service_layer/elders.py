@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from eldercare.domain.elders import Elder
-from eldercare.domain.errors import ConflictError, InvalidInputError, in_future
+from eldercare.domain.errors import ConflictError, in_future
 from eldercare.domain.identity import check_phone, parse_id_card
 from eldercare.service_layer import personal_data as pd
 from eldercare.service_layer.common import (
@@ -25,7 +25,6 @@ from eldercare.service_layer.common import (
 from eldercare.service_layer.ports import UnitOfWork
 from eldercare.service_layer.residence import discharge
 from eldercare.service_layer.wristbands import deactivate_wristbands_of
-from shared.clock import local_date
 from shared.events.eldercare import (
     CarePillar,
     ElderAbilityAssessed,
@@ -125,19 +124,21 @@ async def register_elder(uow: UnitOfWork, cmd: RegisterElder) -> pd.ElderView:
         "demo": cmd.demo,
     }
     await uow.vault.store("elder", elder.id, pd.encode(fields))
-    uow.publish(
-        ElderRegistered(
-            elder_id=elder.id,
-            age_band=elder.age_band,  # type: ignore[arg-type]
-            sex=elder.sex,
-            county_code=elder.county_code,
-            township_code=elder.township_code,
-            care_pillars=elder.care_pillars,  # type: ignore[arg-type]
-            registered_at=elder.registered_at,
-        ),
-        version=elder.version,
-    )
+    uow.publish(_registered(elder), version=elder.version)
     return pd.ElderView(elder, pd.masked(fields))
+
+
+def _registered(elder: Elder) -> ElderRegistered:
+    """The public face of a new record: bands and codes, never the person."""
+    return ElderRegistered(
+        elder_id=elder.id,
+        age_band=elder.age_band,  # type: ignore[arg-type]
+        sex=elder.sex,
+        county_code=elder.county_code,
+        township_code=elder.township_code,
+        care_pillars=elder.care_pillars,  # type: ignore[arg-type]
+        registered_at=elder.registered_at,
+    )
 
 
 async def _refuse_duplicate(uow: UnitOfWork, blind_index: bytes) -> None:
@@ -212,16 +213,10 @@ async def discharge_elder(uow: UnitOfWork, elder_id: UUID, cmd: DischargeElder) 
 async def record_death(uow: UnitOfWork, elder_id: UUID, cmd: RecordDeath) -> Elder:
     """Record a death; a resident is discharged and active wristbands are deactivated with it."""
     elder = await get_or_404(uow.elders, elder_id, "老人")
-    if cmd.died_on > today(uow.now):
-        raise InvalidInputError("died_on_in_future", "死亡日期不能晚于今天")
-    if cmd.died_on < local_date(elder.registered_at):
-        raise InvalidInputError("died_before_registration", "死亡日期不能早于建档日期")
-    elder.ensure_active()
+    elder.check_death(cmd.died_on, today=today(uow.now))
     if elder.institution_id is not None:
         await discharge(uow, elder)
-    elder.record_death(
-        cmd.died_on, today=today(uow.now), registered_on=local_date(elder.registered_at)
-    )
+    elder.record_death(cmd.died_on, today=today(uow.now))
     await uow.elders.save(elder)
     death = uow.publish(
         ElderDeceased(elder_id=elder.id, died_on=cmd.died_on), version=elder.version

@@ -8,7 +8,15 @@ from pydantic import Field
 
 from eldercare.domain.errors import ConflictError
 from eldercare.domain.institutions import Institution
-from eldercare.service_layer.common import Code, Command, HumanCode, Label, get_or_404, new_id
+from eldercare.service_layer.common import (
+    Code,
+    Command,
+    Count,
+    HumanCode,
+    Label,
+    get_or_404,
+    new_id,
+)
 from eldercare.service_layer.ports import UnitOfWork
 from shared.events.eldercare import (
     InstitutionCapacityChanged,
@@ -27,7 +35,7 @@ class RegisterInstitution(Command):
     kind: InstitutionKind
     county_code: Code
     township_code: Code
-    beds: int = Field(strict=True, description="Number of beds (>= 0)")
+    beds: Count = Field(description="Number of beds (>= 0)")
     head_person_id: UUID = Field(description="The head's person id; their phone lives in notify")
 
 
@@ -40,7 +48,7 @@ class ChangeInstitutionStatus(Command):
 class ChangeCapacity(Command):
     """Set the number of beds."""
 
-    beds: int = Field(strict=True, description="Number of beds (>= 0, >= residents)")
+    beds: Count = Field(description="Number of beds (>= 0, >= residents)")
 
 
 async def register_institution(uow: UnitOfWork, cmd: RegisterInstitution) -> Institution:

@@ -12,13 +12,13 @@ from eldercare.domain.meals import OPEN, Meal, MealPoint, Slot, check_amounts, e
 from eldercare.service_layer.common import (
     Code,
     Command,
+    Count,
     HumanCode,
     Label,
     Minor,
     get_or_404,
     get_or_422,
     new_id,
-    not_after,
 )
 from eldercare.service_layer.ports import UnitOfWork
 from shared.clock import local_date
@@ -55,7 +55,7 @@ class EstablishMealPoint(Command):
     county_code: Code
     township_code: Code
     established_at: AwareDatetime | None = Field(default=None, description="Default: now")
-    capacity_per_slot: int = Field(strict=True, description=">= 1")
+    capacity_per_slot: Count = Field(description=">= 1")
     slots: list[SlotIn] | None = Field(default=None, description="Default: the settings' slots")
     food_license_no: HumanCode | None = Field(default=None, description="Required for CANTEEN")
 
@@ -152,8 +152,8 @@ async def change_meal_point_status(
     return point
 
 
-async def serve_meal(uow: UnitOfWork, meal_point_id: UUID, cmd: ServeMeal) -> Meal:
-    """``MealServed``; 422 hours/amounts/future, 409 closed point, inactive elder, duplicate."""
+def _check_request(uow: UnitOfWork, cmd: ServeMeal) -> None:
+    """What a meal request must satisfy by itself (422)."""
     if cmd.served_at > uow.now:
         raise in_future("用餐时间")
     if not cmd.verification_passed:
@@ -164,6 +164,11 @@ async def serve_meal(uow: UnitOfWork, meal_point_id: UUID, cmd: ServeMeal) -> Me
         paid_minor=cmd.paid_minor,
         cap_minor=uow.rules.meal_subsidy_cap_minor,
     )
+
+
+async def serve_meal(uow: UnitOfWork, meal_point_id: UUID, cmd: ServeMeal) -> Meal:
+    """``MealServed``; 422 hours/amounts/future, 409 closed point, inactive elder, duplicate."""
+    _check_request(uow, cmd)
     # The point's row lock orders the meals of one point: capacity counts stay exact.
     point = await get_or_404(uow.meal_points, meal_point_id, "助餐点")
     slot = point.slot_at(cmd.served_at, requested=cmd.slot)
@@ -179,7 +184,7 @@ async def serve_meal(uow: UnitOfWork, meal_point_id: UUID, cmd: ServeMeal) -> Me
         id=new_id(cmd.id),
         meal_point_id=point.id,
         elder_id=elder.id,
-        served_at=not_after(cmd.served_at, uow.now, "用餐时间"),
+        served_at=cmd.served_at,
         served_on=served_on,
         slot=slot.name,
         verification_method=cmd.verification_method,
@@ -193,21 +198,22 @@ async def serve_meal(uow: UnitOfWork, meal_point_id: UUID, cmd: ServeMeal) -> Me
         if await uow.lookups.meal_taken(elder.id, served_on, slot.name):
             raise _duplicate()
         raise ConflictError("already_exists", "该助餐记录已存在")
-    uow.publish(
-        MealServed(
-            meal_id=meal.id,
-            meal_point_id=point.id,
-            elder_id=elder.id,
-            served_at=meal.served_at,
-            slot=cmd.slot or slot.name,  # type: ignore[arg-type]
-            verification_method=cmd.verification_method,
-            price_minor=meal.price_minor,
-            subsidy_minor=meal.subsidy_minor,
-            paid_minor=meal.paid_minor,
-        ),
-        version=meal.version,
-    )
+    uow.publish(_served(meal), version=meal.version)
     return meal
+
+
+def _served(meal: Meal) -> MealServed:
+    return MealServed(
+        meal_id=meal.id,
+        meal_point_id=meal.meal_point_id,
+        elder_id=meal.elder_id,
+        served_at=meal.served_at,
+        slot=meal.slot,  # type: ignore[arg-type]
+        verification_method=meal.verification_method,  # type: ignore[arg-type]
+        price_minor=meal.price_minor,
+        subsidy_minor=meal.subsidy_minor,
+        paid_minor=meal.paid_minor,
+    )
 
 
 def _duplicate() -> ConflictError:

@@ -24,6 +24,7 @@ from eldercare.service_layer import personal_data as pd
 from eldercare.service_layer.common import (
     Code,
     Command,
+    Count,
     Label,
     PersonalText,
     check_free_text,
@@ -90,7 +91,7 @@ class RecordService(Command):
     volunteer_id: UUID
     service_type: ServiceType
     started_at: AwareDatetime
-    minutes: int = Field(strict=True, description="1..720")
+    minutes: Count = Field(description="1..720")
     elder_id: UUID | None = None
     institution_id: UUID | None = None
     note: PersonalText | None = Field(default=None, description="Checked, never stored")
@@ -232,20 +233,21 @@ async def record_service(uow: UnitOfWork, cmd: RecordService) -> VolunteerServic
     )
     if not await uow.volunteer_services.add(record):
         raise ConflictError("already_exists", "该服务记录已存在")
-    uow.publish(
-        VolunteerServiceRecorded(
-            record_id=record.id,
-            volunteer_id=volunteer.id,
-            branch_id=branch.id,
-            service_type=cmd.service_type,
-            started_at=record.started_at,
-            minutes=record.minutes,
-            elder_id=record.elder_id,
-            institution_id=record.institution_id,
-        ),
-        version=record.version,
-    )
+    uow.publish(_recorded(record), version=record.version)
     return record
+
+
+def _recorded(record: VolunteerService) -> VolunteerServiceRecorded:
+    return VolunteerServiceRecorded(
+        record_id=record.id,
+        volunteer_id=record.volunteer_id,
+        branch_id=record.branch_id,
+        service_type=record.service_type,  # type: ignore[arg-type]
+        started_at=record.started_at,
+        minutes=record.minutes,
+        elder_id=record.elder_id,
+        institution_id=record.institution_id,
+    )
 
 
 async def volunteer_view(uow: UnitOfWork, volunteer_id: UUID) -> pd.MaskedVolunteer:

@@ -27,7 +27,7 @@ async def audit_log(
     who: AuditReader,
     subject_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Who read, changed or erased whose personal data, which fields, why and when (no values)."""
     return await run(

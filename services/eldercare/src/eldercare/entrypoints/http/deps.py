@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Header, Request
+from fastapi import Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -36,6 +37,10 @@ _STATUS: dict[type[DomainError], int] = {
     ForbiddenError: 403,
 }
 
+CountyFilter = Annotated[
+    str | None,
+    Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="County code"),
+]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -90,7 +95,7 @@ async def run(  # noqa: PLR0913 - a route's whole context, keyword-only
     actor = Actor(person_id=principal.person_id, role=principal.role)
     scope = f"{request.method} {request.scope['route'].path}"
     document = {"path": {k: str(v) for k, v in (path or {}).items()}, "body": _dump(body)}
-    try:
+    with _as_problems(principal):
         async with wiring.unit_of_work(
             runtime.pool,
             runtime.clock,
@@ -112,13 +117,20 @@ async def run(  # noqa: PLR0913 - a route's whole context, keyword-only
                     status_code=status_code,
                     body=content,
                 )
+    return JSONResponse(content, status_code=status_code)
+
+
+@contextlib.contextmanager
+def _as_problems(principal: Principal) -> Iterator[None]:
+    """Domain refusals and a closed vault become problem+json (the transaction rolled back)."""
+    try:
+        yield
     except DomainError as error:
         raise problem_of(error, principal) from None
     except VaultUnavailable:
         raise Problem(503, "vault_not_configured", "个人信息保险库未配置密钥，暂不可用") from None
     except CipherError:
         raise Problem(503, "vault_key_missing", "个人信息密钥不可用，请联系管理员") from None
-    return JSONResponse(content, status_code=status_code)
 
 
 def _dump(body: BaseModel | None) -> Any:

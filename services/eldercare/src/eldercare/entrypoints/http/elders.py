@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from eldercare.domain.elders import Elder
-from eldercare.entrypoints.http.deps import IdempotencyKey, run
+from eldercare.entrypoints.http.deps import CountyFilter, IdempotencyKey, run
 from eldercare.entrypoints.http.roles import (
     CareStaff,
     Caseworker,
@@ -257,11 +257,11 @@ async def reveal(
 async def list_all(  # noqa: PLR0913 - filters and paging
     request: Request,
     who: Reader,
-    county_code: str | None = None,
+    county_code: CountyFilter = None,
     status: Literal["ACTIVE", "DECEASED", "MOVED_OUT"] | None = None,
     institution_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Records with masked personal data, filtered, by id."""
 

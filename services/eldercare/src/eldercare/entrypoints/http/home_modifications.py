@@ -172,7 +172,7 @@ async def list_all(  # noqa: PLR0913 - filters and paging
     elder_id: UUID | None = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Modifications by household, elder and status."""
     return await run(

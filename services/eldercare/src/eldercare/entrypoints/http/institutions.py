@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from eldercare.entrypoints.http.deps import IdempotencyKey, run
+from eldercare.entrypoints.http.deps import CountyFilter, IdempotencyKey, run
 from eldercare.entrypoints.http.roles import Reader, RegistryAdmin, SiteManager
 from eldercare.entrypoints.http.schemas import InstitutionOut
 from eldercare.service_layer import institutions as uc
@@ -117,10 +117,10 @@ async def get_one(institution_id: UUID, request: Request, who: Reader) -> JSONRe
 async def list_all(
     request: Request,
     who: Reader,
-    county_code: str | None = None,
+    county_code: CountyFilter = None,
     status: Literal["ACTIVE", "SUSPENDED", "CLOSED"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Sites, filtered by county and status, by id."""
     return await run(

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from eldercare.entrypoints.http.deps import IdempotencyKey, run
+from eldercare.entrypoints.http.deps import CountyFilter, IdempotencyKey, run
 from eldercare.entrypoints.http.roles import MealPointManager, MealStaff, Reader
 from eldercare.entrypoints.http.schemas import MealOut, MealPointOut
 from eldercare.service_layer import meals as uc
@@ -123,10 +123,10 @@ async def get_one(meal_point_id: UUID, request: Request, who: Reader) -> JSONRes
 async def list_all(
     request: Request,
     who: Reader,
-    county_code: str | None = None,
+    county_code: CountyFilter = None,
     status: Literal["OPEN", "SUSPENDED", "CLOSED"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Points, by county and status."""
     return await run(
@@ -151,7 +151,7 @@ async def list_meals(
     who: Reader,
     served_on: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Meals of a point, optionally of one local date."""
     return await run(

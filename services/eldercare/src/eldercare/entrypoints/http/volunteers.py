@@ -25,7 +25,7 @@ from shared.http.problems import problem_responses
 router = APIRouter(tags=["银龄行动 volunteers"])
 _ERRORS = problem_responses(401, 403, 404, 409, 422)
 Paging = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def _masked(view: MaskedVolunteer) -> VolunteerOut:

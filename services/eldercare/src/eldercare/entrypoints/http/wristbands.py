@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -94,9 +94,9 @@ async def list_bands(
     request: Request,
     who: Reader,
     elder_id: UUID | None = None,
-    status: str | None = None,
+    status: Literal["ACTIVE", "DEACTIVATED"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """Bands, by elder and status."""
     return await run(
