@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -90,25 +92,61 @@ async def replica_has(svc: Harness, site_id: uuid.UUID, status: str) -> None:
 _READERS: dict[str, AIOKafkaConsumer] = {}
 
 
-async def end_offsets(svc: Harness) -> dict[str, int]:
-    """Summed end offsets of every inspection topic, from one long-lived consumer per service."""
-    reader = _READERS.get(svc.prefix)
+async def _reader(svc: Harness, purpose: str = "offsets") -> AIOKafkaConsumer:
+    """Long-lived consumers per service run (starting one per look is slow).
+
+    One only asks for end offsets and never has partitions assigned (an assigned consumer's
+    fetcher makes those requests wait); the other reads events.
+    """
+    key = f"{svc.prefix}:{purpose}"
+    reader = _READERS.get(key)
     if reader is None:
-        reader = _READERS[svc.prefix] = AIOKafkaConsumer(bootstrap_servers=svc.bootstrap)
+        reader = _READERS[key] = AIOKafkaConsumer(
+            bootstrap_servers=svc.bootstrap, enable_auto_commit=False
+        )
         await reader.start()
-    partitions = []
-    for topic in TOPICS:
-        name = svc.prefix + topic
-        known = reader.partitions_for_topic(name)
-        if not known:
-            await reader._client.force_metadata_update()
-            known = reader.partitions_for_topic(name) or set()
-        partitions += [TopicPartition(name, p) for p in known]
+    return reader
+
+
+async def _partitions(reader: AIOKafkaConsumer, name: str) -> list[TopicPartition]:
+    known = reader.partitions_for_topic(name)
+    if not known:
+        await reader._client.force_metadata_update()
+        known = reader.partitions_for_topic(name) or set()
+    return [TopicPartition(name, p) for p in sorted(known)]
+
+
+async def end_offsets(svc: Harness) -> dict[str, int]:
+    """Summed end offsets of every inspection topic."""
+    reader = await _reader(svc)
+    partitions = [tp for topic in TOPICS for tp in await _partitions(reader, svc.prefix + topic)]
     ends = await reader.end_offsets(partitions)
     return {
         topic: sum(v for tp, v in ends.items() if tp.topic == svc.prefix + topic)
         for topic in TOPICS
     }
+
+
+async def published(
+    svc: Harness, topic: str, *, subject: str | None = None
+) -> list[dict[str, Any]]:
+    """Every event on a topic once the outbox is drained (optionally of one subject)."""
+    await svc.drained()
+    # Partitions and ends from the unassigned consumer: it knows every topic's metadata.
+    partitions = await _partitions(await _reader(svc), svc.prefix + topic)
+    ends = await (await _reader(svc)).end_offsets(partitions)
+    reader = await _reader(svc, "events")
+    reader.assign(partitions)
+    await reader.seek_to_beginning(*partitions)
+    found: list[dict[str, Any]] = []
+    async with asyncio.timeout(10):
+        while any([await reader.position(tp) < end for tp, end in ends.items()]):
+            batch = await reader.getmany(*partitions, timeout_ms=200)
+            for records in batch.values():
+                found.extend(json.loads(r.value or b"null") for r in records)
+    if subject is not None:
+        found = [e for e in found if e.get("subject") == subject]
+    return found
 
 
 async def close_readers() -> None:

@@ -10,7 +10,16 @@ import pytest
 
 from shared.clock import SimulatedClock
 from shared.testing import Harness
-from tests.integration.support import at, change_status, data, person, post, rejected, site
+from tests.integration.support import (
+    at,
+    change_status,
+    data,
+    person,
+    post,
+    published,
+    rejected,
+    site,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +46,7 @@ async def test_a_planned_drill_is_held_and_counts_its_participants(svc: Harness)
         "institution_staff",
     )
     assert (held["status"], held["aggregate_version"]) == ("HELD", 2)
-    events = await svc.events("inspection.drills", subject=drill["id"])
+    events = await published(svc, "inspection.drills", subject=drill["id"])
     assert data(events, "drill.planned") == [
         {
             "drill_id": drill["id"],
@@ -81,9 +90,9 @@ async def test_a_drill_needs_participants_a_past_time_and_a_planned_state(svc: H
         svc, f"/drills/{drill['id']}/cancel", {"reason_code": "WEATHER"}, "safety_lead"
     )
     assert cancelled["status"] == "CANCELLED"
-    assert data(await svc.events("inspection.drills", subject=drill["id"]), "drill.cancelled") == [
-        {"drill_id": drill["id"], "site_id": site_id, "reason_code": "WEATHER"}
-    ]
+    assert data(
+        await published(svc, "inspection.drills", subject=drill["id"]), "drill.cancelled"
+    ) == [{"drill_id": drill["id"], "site_id": site_id, "reason_code": "WEATHER"}]
     await rejected(
         svc,
         command(svc, record, {"held_at": at_nine, "participants": 5}),
@@ -130,7 +139,7 @@ async def test_a_talk_at_half_past_seven_on_new_years_day_is_published_in_utc(
         },
     )
     [held] = data(
-        await svc.events("inspection.safety_talks", subject=talk["id"]), "safety_talk.held"
+        await published(svc, "inspection.safety_talks", subject=talk["id"]), "safety_talk.held"
     )
     assert held == {
         "talk_id": talk["id"],
@@ -174,7 +183,8 @@ async def test_a_safety_meeting_is_recorded_after_it_was_held(svc: Harness):
     }
     meeting = await post(svc, "/safety-meetings", body, "main_leader")
     assert data(
-        await svc.events("inspection.safety_meetings", subject=meeting["id"]), "safety_meeting.held"
+        await published(svc, "inspection.safety_meetings", subject=meeting["id"]),
+        "safety_meeting.held",
     ) == [{"meeting_id": meeting["id"], "kind": "PARTY_GROUP", "held_at": "2024-11-15T07:00:00Z"}]
     await rejected(
         svc,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from shared.testing import Harness
-from tests.integration.support import data, rejected
+from tests.integration.support import data, published, rejected
 
 TOPIC = "inspection.campaigns"
 
@@ -37,7 +37,7 @@ async def test_launching_and_closing_a_campaign_emits_both_events_keyed_by_its_i
     assert closed.json() | {"status": "CLOSED", "end_on": "2024-05-31", "aggregate_version": 2} == (
         closed.json()
     )
-    events = await svc.events(TOPIC, subject=str(body["id"]))
+    events = await published(svc, TOPIC, subject=str(body["id"]))
     assert [e["type"] for e in events] == [
         "inspection.campaign.launched.v1",
         "inspection.campaign.closed.v1",
@@ -112,7 +112,7 @@ async def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_b
     replay = await svc.client.post("/campaigns", json=body, headers=headers)
     assert (first.status_code, replay.status_code) == (201, 201)
     assert replay.json() == first.json()
-    assert len(await svc.events(TOPIC, subject=str(body["id"]))) == 1
+    assert len(await published(svc, TOPIC, subject=str(body["id"]))) == 1
     other = campaign()
     await rejected(
         svc,

@@ -10,7 +10,7 @@ import pytest
 
 from shared.clock import SimulatedClock
 from shared.testing import Harness
-from tests.integration.support import at, data, post, rejected
+from tests.integration.support import at, data, post, published, rejected
 
 TABLES = ("problems", "surveys")
 
@@ -52,7 +52,7 @@ async def test_a_survey_counts_the_problems_registered_from_it(svc: Harness):
         svc, f"/surveys/{survey['id']}/complete", {"completed_at": "2024-10-20T16:00:00+08:00"}
     )
     assert (done["status"], done["problems_registered"]) == ("COMPLETED", 2)
-    events = await svc.events("inspection.surveys", subject=survey["id"])
+    events = await published(svc, "inspection.surveys", subject=survey["id"])
     assert data(events, "survey.launched")[0]["launched_at"] == "2024-10-08T01:00:00Z"
     assert data(events, "survey.completed") == [
         {
@@ -122,7 +122,7 @@ async def test_a_problem_is_resolved_reopened_resolved_and_confirmed(svc: Harnes
         "invalid_state",
         tables=TABLES,
     )
-    events = await svc.events("inspection.problems", subject=made["id"])
+    events = await published(svc, "inspection.problems", subject=made["id"])
     assert [e["type"].split(".")[2] for e in events] == [
         "registered",
         "resolved",

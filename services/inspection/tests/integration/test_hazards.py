@@ -20,6 +20,7 @@ from tests.integration.support import (
     person,
     plan,
     post,
+    published,
     rejected,
     site,
 )
@@ -78,7 +79,7 @@ async def test_a_hazard_goes_from_report_to_verification_with_one_rework(
         "safety_lead",
     )
     assert (verified["status"], verified["aggregate_version"]) == ("VERIFIED", 6)
-    events = await svc.events(TOPIC, subject=hazard_id)
+    events = await published(svc, TOPIC, subject=hazard_id)
     assert [e["type"].split(".")[2] for e in events] == [
         "reported",
         "rectification_assigned",
@@ -158,7 +159,9 @@ async def test_a_deadline_beyond_the_window_of_the_level_is_refused(
     )
     ok = await post(svc, f"/hazards/{major['id']}/assign", plan("2025-02-18", "MAJOR"))
     assert (ok["status"], ok["funds_minor"]) == ("IN_RECTIFICATION", 1_200_000)
-    [assigned] = data(await svc.events(TOPIC, subject=major["id"]), "hazard.rectification_assigned")
+    [assigned] = data(
+        await published(svc, TOPIC, subject=major["id"]), "hazard.rectification_assigned"
+    )
     assert (assigned["has_contingency_plan"], assigned["has_interim_measures"]) == (True, True)
 
 
@@ -293,7 +296,7 @@ async def test_a_late_or_second_extension_needs_the_safety_lead(
         svc, extend, {"new_deadline_on": "2024-11-29", "reason": "再延"}, "safety_lead"
     )
     assert second["extension_count"] == 2
-    [*_, last] = data(await svc.events(TOPIC, subject=early["id"]), "hazard.deadline_extended")
+    [*_, last] = data(await published(svc, TOPIC, subject=early["id"]), "hazard.deadline_extended")
     assert last == {
         "hazard_id": early["id"],
         "site_id": early["site_id"],
@@ -411,7 +414,10 @@ async def test_a_replayed_transition_returns_the_first_answer_and_emits_once(
     again = await svc.client.post(path, json=plan("2024-12-10"), headers=headers)
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.json() == first.json()
-    assert len(data(await svc.events(TOPIC, subject=h["id"]), "hazard.rectification_assigned")) == 1
+    assert (
+        len(data(await published(svc, TOPIC, subject=h["id"]), "hazard.rectification_assigned"))
+        == 1
+    )
     await rejected(
         svc,
         lambda: svc.client.post(path, json=plan("2024-12-11"), headers=headers),

@@ -16,6 +16,7 @@ from tests.integration.support import (
     inspection,
     person,
     post,
+    published,
     rejected,
     site,
 )
@@ -53,7 +54,7 @@ async def test_a_weekly_inspection_by_the_safety_lead_is_scheduled_then_complete
         },
     )
     assert (done["status"], done["aggregate_version"]) == ("COMPLETED", 2)
-    events = await svc.events(TOPIC, subject=made["id"])
+    events = await published(svc, TOPIC, subject=made["id"])
     assert [e["aggregateversion"] for e in events] == [1, 2]
     [scheduled] = data(events, "inspection.scheduled")
     assert scheduled == {
@@ -78,7 +79,7 @@ async def test_an_unannounced_inspection_is_never_announced(svc: Harness, group:
         svc, site_id=await site(svc), campaign_id=await campaign(svc), type_="UNANNOUNCED"
     )
     assert made["announced"] is False
-    [scheduled] = data(await svc.events(TOPIC, subject=made["id"]), "inspection.scheduled")
+    [scheduled] = data(await published(svc, TOPIC, subject=made["id"]), "inspection.scheduled")
     assert scheduled["announced"] is False
 
 
@@ -208,7 +209,7 @@ async def test_a_cancelled_or_completed_inspection_cannot_be_completed(
     made = await inspection(svc, site_id=site_id, campaign_id=campaign_id)
     cancelled = await post(svc, f"/inspections/{made['id']}/cancel", {"reason": "FLOOD_DUTY"})
     assert cancelled["status"] == "CANCELLED"
-    [event] = data(await svc.events(TOPIC, subject=made["id"]), "inspection.cancelled")
+    [event] = data(await published(svc, TOPIC, subject=made["id"]), "inspection.cancelled")
     assert event == {"inspection_id": made["id"], "site_id": site_id, "reason_code": "FLOOD_DUTY"}
     done = {"completed_at": "2024-05-30T10:00:00+08:00"}
 

@@ -11,7 +11,16 @@ from inspection.config import Settings
 from inspection.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
-from tests.integration.support import campaign, data, inspection, local, post, rejected, site
+from tests.integration.support import (
+    campaign,
+    data,
+    inspection,
+    local,
+    post,
+    published,
+    rejected,
+    site,
+)
 
 TOPIC = "inspection.leaders"
 
@@ -102,21 +111,21 @@ async def test_the_group_keeps_a_main_leader_and_exactly_one_safety_lead(fresh: 
     removed = await fresh.client.delete(f"/leaders/{l1}", headers=fresh.auth("main_leader"))
     assert removed.status_code == 200
     assert removed.json()["status"] == "REMOVED"
-    assert data(await fresh.events(TOPIC, subject=l1), "leader.removed")[0]["person_id"] == l1
+    assert data(await published(fresh, TOPIC, subject=l1), "leader.removed")[0]["person_id"] == l1
     # Naming a new safety lead takes the role from the old one, who stays a team member.
     handed = await put(fresh, s2, ["SAFETY_LEAD"])
     assert handed.status_code == 200
     old = (await fresh.client.get(f"/leaders/{s1}", headers=fresh.auth("auditor"))).json()
     assert old["roles"] == ["TEAM_MEMBER"]
     assert old["cadences"] == ["MONTHLY"]
-    assert [e["data"]["roles"] for e in await fresh.events(TOPIC, subject=s1)] == [
+    assert [e["data"]["roles"] for e in await published(fresh, TOPIC, subject=s1)] == [
         ["TEAM_MEMBER", "SAFETY_LEAD"],
         ["TEAM_MEMBER"],
     ]
     # A safety lead with no other role leaves the group when the role is handed on.
     s3 = str(uuid.uuid4())
     assert (await put(fresh, s3, ["SAFETY_LEAD"])).status_code == 200
-    events = await fresh.events(TOPIC, subject=s2)
+    events = await published(fresh, TOPIC, subject=s2)
     assert [e["type"] for e in events][-1] == "inspection.leader.removed.v1"
     active = (await fresh.client.get("/leaders", headers=fresh.auth("auditor"))).json()
     assert sorted(m["id"] for m in active) == sorted([l2, s1, s3])
@@ -125,11 +134,11 @@ async def test_the_group_keeps_a_main_leader_and_exactly_one_safety_lead(fresh: 
 async def test_assigning_the_same_roles_again_emits_nothing(fresh: Harness):
     person_id = str(uuid.uuid4())
     assert (await put(fresh, person_id, ["TEAM_MEMBER"])).status_code == 200
-    before = await fresh.events(TOPIC, subject=person_id)
+    before = await published(fresh, TOPIC, subject=person_id)
     again = await put(fresh, person_id, ["TEAM_MEMBER", "TEAM_MEMBER"])
     assert again.status_code == 200
     assert again.json()["aggregate_version"] == 1
-    assert await fresh.events(TOPIC, subject=person_id) == before
+    assert await published(fresh, TOPIC, subject=person_id) == before
     assert before[0]["data"] == {
         "person_id": person_id,
         "roles": ["TEAM_MEMBER"],

@@ -10,7 +10,7 @@ import pytest
 
 from shared.clock import SimulatedClock
 from shared.testing import Harness
-from tests.integration.support import at, data, post, rejected, site
+from tests.integration.support import at, data, post, published, rejected, site
 
 TOPIC = "inspection.work_notices"
 TABLES = ("work_notices",)
@@ -47,10 +47,10 @@ async def test_a_notice_goes_to_the_named_sites_and_the_active_sites_of_its_kind
         "TS-2024-",
         0,
     )
-    assert await svc.events(TOPIC, subject=draft["id"]) == []
+    assert await published(svc, TOPIC, subject=draft["id"]) == []
     issued = await post(svc, f"/work-notices/{draft['id']}/issue", {}, "safety_lead")
     assert sorted(issued["target_site_ids"]) == sorted([named, *homes])
-    [event] = data(await svc.events(TOPIC, subject=draft["id"]), "work_notice.issued")
+    [event] = data(await published(svc, TOPIC, subject=draft["id"]), "work_notice.issued")
     assert (
         event
         | {
@@ -93,16 +93,16 @@ async def test_each_target_acknowledges_once_and_only_targets_may(
     await post(svc, f"/work-notices/{draft['id']}/issue", {}, "main_leader")
     acked = await post(svc, acks, {"site_id": target}, "institution_staff")
     assert list(acked["acks"]) == [target]
-    [ack] = data(await svc.events(TOPIC, subject=draft["id"]), "work_notice.acknowledged")
+    [ack] = data(await published(svc, TOPIC, subject=draft["id"]), "work_notice.acknowledged")
     assert (ack["site_id"], ack["acked_at"]) == (target, "2024-11-15T01:00:00Z")
     # A repeated acknowledgement is a no-op: 200, same state, no event.
     await svc.drained()
-    before = len(await svc.events(TOPIC, subject=draft["id"]))
+    before = len(await published(svc, TOPIC, subject=draft["id"]))
     again = await svc.client.post(
         acks, json={"site_id": target}, headers=svc.auth("institution_staff")
     )
     assert (again.status_code, again.json()) == (200, acked)
-    assert len(await svc.events(TOPIC, subject=draft["id"])) == before
+    assert len(await published(svc, TOPIC, subject=draft["id"])) == before
     await rejected(
         svc,
         command(svc, acks, {"site_id": outsider}, "institution_staff"),

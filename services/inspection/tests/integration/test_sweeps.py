@@ -25,6 +25,7 @@ from tests.integration.support import (
     person,
     plan,
     post,
+    published,
     rejected,
     site,
 )
@@ -106,7 +107,7 @@ async def test_the_demo_year_hazards_raise_three_reminders_two_overdues_one_esca
     # Running the sweepers again, the same day and the next, adds nothing.
     assert await sweep(fresh) == {"approaching": 0, "hazard-deadlines": 0, "cadence": 0}
 
-    events = await fresh.events(HAZARDS)
+    events = await published(fresh, HAZARDS)
     kinds = Counter(
         e["type"]
         for e in events
@@ -156,7 +157,7 @@ async def test_a_rectification_rejected_after_its_deadline_becomes_overdue(
     at(sim, date(2024, 12, 5), hour=9)
     await post(fresh, f"/hazards/{h['id']}/submit", {"evidence_ids": ["e1"]})
     await days(fresh, sim, date(2024, 12, 6), date(2024, 12, 9))
-    assert data(await fresh.events(HAZARDS, subject=h["id"]), "hazard.overdue") == []
+    assert data(await published(fresh, HAZARDS, subject=h["id"]), "hazard.overdue") == []
     at(sim, date(2024, 12, 9), hour=9)
     await post(
         fresh,
@@ -165,7 +166,7 @@ async def test_a_rectification_rejected_after_its_deadline_becomes_overdue(
         "safety_lead",
     )
     await days(fresh, sim, date(2024, 12, 10), date(2024, 12, 11))
-    assert len(data(await fresh.events(HAZARDS, subject=h["id"]), "hazard.overdue")) == 1
+    assert len(data(await published(fresh, HAZARDS, subject=h["id"]), "hazard.overdue")) == 1
 
 
 async def test_each_member_breaches_once_per_period_without_a_qualifying_inspection(
@@ -194,7 +195,7 @@ async def test_each_member_breaches_once_per_period_without_a_qualifying_inspect
     assert (await sweep(fresh, "cadence"))["cadence"] == 0
     sim.set(local(2024, 9, 2, 0, 5))
     assert (await sweep(fresh, "cadence"))["cadence"] == 1  # L3 2024-08; S1's W35 was inspected
-    events = await fresh.events(LEADERS)
+    events = await published(fresh, LEADERS)
     breaches = sorted(
         (e["subject"], e["data"]["period_kind"], e["data"]["period_key"])
         for e in events
