@@ -299,11 +299,14 @@ def report(  # noqa: PLR0913 - the finding's own fields, keyword-only
     )  # fmt: skip
 
 
+MAX_MINOR = 2**63 - 1  # what the ledger's bigint holds
+
+
 def _amount(value: object) -> int:
     """Money in fen: a JSON integer ≥ 0 (not a float, not a string); absent means 0."""
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MINOR:
         raise InvalidInputError("invalid_amount", "金额须为不小于 0 的整数（单位：分）")
     return value
 

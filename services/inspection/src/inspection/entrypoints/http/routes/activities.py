@@ -27,6 +27,7 @@ from inspection.entrypoints.http.schemas.activities import (
     SafetyTalkResponse,
 )
 from inspection.entrypoints.http.schemas.common import (
+    FilterCode,
     Limit,
     Offset,
     ReasonRequest,
@@ -143,7 +144,7 @@ async def cancel_drill(
 async def list_drills(
     request: Request,
     _: Reader,
-    status: str | None = None,
+    status: FilterCode = None,
     site_id: uuid.UUID | None = None,
     limit: Limit = 100,
     offset: Offset = 0,

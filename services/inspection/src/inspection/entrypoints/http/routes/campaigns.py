@@ -19,7 +19,7 @@ from inspection.entrypoints.http.schemas.campaigns import (
     CloseCampaignRequest,
     LaunchCampaignRequest,
 )
-from inspection.entrypoints.http.schemas.common import Limit, Offset, render
+from inspection.entrypoints.http.schemas.common import FilterCode, Limit, Offset, render
 from inspection.service_layer.handlers import campaigns as handlers
 from shared.http.auth import Principal
 from shared.http.problems import problem_responses
@@ -99,7 +99,7 @@ async def close_campaign(
 async def list_campaigns(
     request: Request,
     _: Reader,
-    status: str | None = None,
+    status: FilterCode = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[CampaignResponse]:

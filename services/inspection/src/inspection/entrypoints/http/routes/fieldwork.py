@@ -16,7 +16,7 @@ from inspection.domain.fieldwork import Problem, Survey
 from inspection.entrypoints.http.commanding import execute
 from inspection.entrypoints.http.roles import Reader, role
 from inspection.entrypoints.http.routes.reading import one
-from inspection.entrypoints.http.schemas.common import Limit, Offset, render
+from inspection.entrypoints.http.schemas.common import FilterCode, Limit, Offset, render
 from inspection.entrypoints.http.schemas.fieldwork import (
     CompleteSurveyRequest,
     LaunchSurveyRequest,
@@ -111,8 +111,8 @@ async def complete_survey(
 async def list_surveys(
     request: Request,
     _: Reader,
-    status: str | None = None,
-    scale: str | None = None,
+    status: FilterCode = None,
+    scale: FilterCode = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[SurveyResponse]:
@@ -249,9 +249,9 @@ async def confirm_problem(
 async def list_problems(
     request: Request,
     _: Reader,
-    status: str | None = None,
+    status: FilterCode = None,
     survey_id: uuid.UUID | None = None,
-    source: str | None = None,
+    source: FilterCode = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[ProblemResponse]:

@@ -18,7 +18,7 @@ from inspection.domain.hazards import OVERDUE_STATUSES, VERIFIED, Hazard, Plan
 from inspection.entrypoints.http.commanding import execute
 from inspection.entrypoints.http.roles import Reader, role
 from inspection.entrypoints.http.routes.reading import one
-from inspection.entrypoints.http.schemas.common import Limit, Offset, site_id_of
+from inspection.entrypoints.http.schemas.common import FilterCode, Limit, Offset, site_id_of
 from inspection.entrypoints.http.schemas.inspections import (
     AssignRequest,
     ExtendRequest,
@@ -227,9 +227,9 @@ async def verify_rectification(
 async def list_hazards(  # noqa: PLR0913 - query filters
     request: Request,
     _: Reader,
-    status: str | None = None,
+    status: FilterCode = None,
     site_id: uuid.UUID | None = None,
-    level: str | None = None,
+    level: FilterCode = None,
     open: bool | None = None,
     overdue: bool | None = None,
     limit: Limit = 100,

@@ -15,7 +15,7 @@ from inspection.domain.inspections import Inspection
 from inspection.entrypoints.http.commanding import execute
 from inspection.entrypoints.http.roles import Reader, role
 from inspection.entrypoints.http.routes.reading import one
-from inspection.entrypoints.http.schemas.common import Limit, Offset, render, site_id_of
+from inspection.entrypoints.http.schemas.common import FilterCode, Limit, Offset, render, site_id_of
 from inspection.entrypoints.http.schemas.inspections import (
     CancelRequest,
     CompleteInspectionRequest,
@@ -138,7 +138,7 @@ async def cancel_inspection(
 async def list_inspections(  # noqa: PLR0913 - query filters
     request: Request,
     _: Reader,
-    status: str | None = None,
+    status: FilterCode = None,
     site_id: uuid.UUID | None = None,
     campaign_id: uuid.UUID | None = None,
     planned_from: date | None = None,

@@ -21,7 +21,7 @@ from inspection.entrypoints.http.schemas.campaigns import (
     LeaderResponse,
     SiteResponse,
 )
-from inspection.entrypoints.http.schemas.common import Limit, Offset
+from inspection.entrypoints.http.schemas.common import FilterCode, Limit, Offset
 from inspection.service_layer.handlers import campaigns as handlers
 from shared.http.auth import Principal
 from shared.http.problems import problem_responses
@@ -93,7 +93,7 @@ async def remove_leader(
 async def list_leaders(
     request: Request,
     _: Reader,
-    status: str | None = "ACTIVE",
+    status: FilterCode = "ACTIVE",
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[LeaderResponse]:

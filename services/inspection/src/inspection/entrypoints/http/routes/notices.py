@@ -20,7 +20,7 @@ from inspection.entrypoints.http.schemas.activities import (
     DraftWorkNoticeRequest,
     WorkNoticeResponse,
 )
-from inspection.entrypoints.http.schemas.common import Limit, Offset, render
+from inspection.entrypoints.http.schemas.common import FilterCode, Limit, Offset, render
 from inspection.service_layer.handlers import notices as handlers
 from shared.http.auth import Principal
 from shared.http.problems import problem_responses
@@ -122,7 +122,7 @@ async def acknowledge_work_notice(
     responses=problem_responses(401, 403, 422),
 )
 async def list_work_notices(
-    request: Request, _: Reader, status: str | None = None, limit: Limit = 100, offset: Offset = 0
+    request: Request, _: Reader, status: FilterCode = None, limit: Limit = 100, offset: Offset = 0
 ) -> list[WorkNoticeResponse]:
     """Work notices with their acknowledgements."""
     items = await queries.fetch_many(

@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints
 
 from inspection.entrypoints.http.schemas.common import (
     FreeText,
+    Headcount,
     Instant,
     Label,
     Ref,
@@ -50,8 +51,8 @@ class RecordDrillRequest(Request):
     """Record that the drill was held."""
 
     held_at: Instant
-    participants: int = Field(description="At least 1")
-    residents_participating: int = Field(default=0, description="Between 0 and participants")
+    participants: Headcount = Field(description="At least 1")
+    residents_participating: Headcount = Field(default=0, description="Between 0 and participants")
     evaluation: FreeText | None = None
 
 
@@ -80,7 +81,7 @@ class SafetyTalkRequest(Request):
     topic: Topic
     speaker_person_id: uuid.UUID
     held_at: Instant
-    audience_count: int = Field(description="At least 1")
+    audience_count: Headcount = Field(description="At least 1")
 
 
 class SafetyTalkResponse(Response):

@@ -58,7 +58,7 @@ class AssignLeaderRequest(Request):
     """The member's roles in the leadership group, from a date."""
 
     roles: list[LeaderRole] = Field(max_length=3)
-    effective_from: date
+    effective_from: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
 
 
 class LeaderResponse(Response):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from datetime import UTC
 from typing import Annotated, Any, Literal, TypeVar
@@ -39,13 +40,33 @@ SiteRef = Annotated[
 # Instants are stored and published in UTC (DOMAIN §3.2), whatever offset the caller used.
 Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip")]
+# A status/level/scale filter: an upper-case code (anything else cannot match anyway).
+FilterCode = Annotated[str | None, Query(max_length=32, pattern=r"^[A-Z0-9_]+$")]
+# Counts of people: bounded so that no number overflows a database integer (never a 500).
+Headcount = Annotated[int, Field(le=1_000_000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
 
 
 class Request(BaseModel):
-    """A command body: unknown fields are refused (422 invalid_input)."""
+    """A command body: unknown fields and control characters are refused (422 invalid_input)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Any:
+        for name in type(self).model_fields:
+            if any(_CONTROL.search(text) for text in _strings(getattr(self, name))):
+                raise ValueError(f"{name}: control characters are not allowed")
+        return self
 
 
 class Response(BaseModel):
