@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
-from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from shared import db
 from shared.events.envelope import CONTENT_TYPE
@@ -25,11 +26,14 @@ log = logging.getLogger(__name__)
 
 # Batches sent but not yet acknowledged: enough to keep the producer busy while marking.
 MAX_INFLIGHT_BATCHES = 4
+# The stored context is W3C trace context: its propagator alone is cheaper than the global one.
+_W3C = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("shared.relay")
 
 # payload::text lets PostgreSQL render the JSON: no decode and re-encode in Python.
 _CLAIM = """
-SELECT seq, event_id, topic, key, event_type, payload::text AS value, headers
+SELECT seq, event_id::text AS event_id, topic, key, event_type, payload::text AS value,
+       headers->>'traceparent' AS traceparent, headers->>'tracestate' AS tracestate
 FROM outbox WHERE published_at IS NULL AND seq > $2 ORDER BY seq LIMIT $1
 """
 _MARK = "UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])"
@@ -154,94 +158,90 @@ class Relay:
         await conn.add_listener(notify_channel(self.config.schema), self._on_notify)
         producer = self._producer_factory()
         await producer.start()
+        marker_conn = await db.connect(self.config.dsn, schema=self.config.schema)
+        marker = _Marker(marker_conn, self)
         try:
-            last_cleanup = 0.0
-            while True:
-                self._wake.clear()
-                await self._drain(conn, producer)
-                if time.monotonic() - last_cleanup > 60:
-                    await conn.execute(_CLEANUP, self.config.retention_s)
-                    last_cleanup = time.monotonic()
-                await self._observe_backlog(conn)
-                # NOTIFY wakes us at once; the timeout is the fallback when a notification is lost.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.config.poll_interval_s)
-                if conn.is_closed():
-                    raise ConnectionError("relay lost its leadership connection")
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(marker.run())
+                tasks.create_task(self._loop(conn, producer, marker))
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.shield(producer.stop())
+            with contextlib.suppress(Exception):
+                await asyncio.shield(marker_conn.close(timeout=2))
+
+    async def _loop(self, conn: asyncpg.Connection, producer: Producer, marker: _Marker) -> None:
+        last_cleanup = 0.0
+        while True:
+            self._wake.clear()
+            await self._drain(conn, producer, marker)
+            if time.monotonic() - last_cleanup > 60:
+                await conn.execute(_CLEANUP, self.config.retention_s)
+                last_cleanup = time.monotonic()
+            await self._observe_backlog(conn)
+            # NOTIFY wakes us at once; the timeout is the fallback when a notification is lost.
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the event is set, and the relay would then never stop.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.config.poll_interval_s):
+                    await self._wake.wait()
+            if conn.is_closed():
+                raise ConnectionError("relay lost its leadership connection")
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _drain(self, conn: asyncpg.Connection, producer: Producer) -> None:
+    async def _drain(self, conn: asyncpg.Connection, producer: Producer, marker: _Marker) -> None:
         """Publish until no committed row is left, keeping a few batches in flight.
 
-        While batches are in flight the next claim starts after the newest seq sent; once all
-        are acknowledged the claim starts from the beginning again, so a row that committed late
-        with a lower seq is picked up then. Batches are marked in the order they were sent.
+        While batches are unmarked the next claim starts after the newest seq sent; once all are
+        marked the claim starts from the beginning again, so a row that committed late with a
+        lower seq is picked up then. The marker marks batches in the order they were sent, on
+        its own connection, while this loop goes on sending.
         """
-        inflight: deque[tuple[list[int], asyncio.Future[Any]]] = deque()
-        try:
-            while True:
-                after = inflight[-1][0][-1] if inflight else 0
-                rows = await conn.fetch(_CLAIM, self.config.batch_size, after)
-                if rows:
-                    futures = [await self._send(producer, row) for row in rows]
-                    inflight.append(([r["seq"] for r in rows], asyncio.gather(*futures)))
-                while inflight and (
-                    not rows or inflight[0][1].done() or len(inflight) >= MAX_INFLIGHT_BATCHES
-                ):
-                    await self._settle(conn, *inflight.popleft())
-                if not rows and not inflight:
-                    return
-        finally:
-            for _, pending in inflight:
-                pending.cancel()
-
-    async def _settle(
-        self, conn: asyncpg.Connection, seqs: list[int], acks: asyncio.Future[Any]
-    ) -> None:
-        """Wait for one batch's acknowledgements, then mark it published."""
-        try:
-            await acks
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            await conn.execute(_FAILED, seqs, repr(exc)[:500])
-            raise
-        await conn.execute(_MARK, seqs)
-        self.published += len(seqs)
-        if self.metrics:
-            self.metrics.relay_published.labels(self.config.schema).inc(len(seqs))
+        while True:
+            rows = await conn.fetch(_CLAIM, self.config.batch_size, marker.after)
+            if rows:
+                futures = [await self._send(producer, row) for row in rows]
+                marker.add([r["seq"] for r in rows], asyncio.gather(*futures))
+            if not rows and not marker.pending:
+                return
+            if not rows or len(marker.pending) >= MAX_INFLIGHT_BATCHES:
+                await marker.wait_progress()
 
     async def _send(self, producer: Producer, row: asyncpg.Record) -> Any:
-        stored: dict[str, str] = row["headers"] or {}
-        parent = propagate.extract(stored)
-        with tracer.start_as_current_span(
+        stored = {"traceparent": row["traceparent"] or "", "tracestate": row["tracestate"] or ""}
+        # A span that is never made current: cheaper than start_as_current_span on this hot path.
+        span = tracer.start_span(
             f"{row['topic']} publish",
-            context=parent,
+            context=_W3C.extract(stored) if row["traceparent"] else None,
             kind=SpanKind.PRODUCER,
             attributes={
                 "messaging.system": "kafka",
                 "messaging.destination.name": row["topic"],
-                "messaging.message.id": str(row["event_id"]),
+                "messaging.message.id": row["event_id"],
                 "cloudevents.event_type": row["event_type"],
             },
-        ):
-            headers = {
-                "content-type": CONTENT_TYPE,
-                "ce_type": row["event_type"],
-                "ce_id": str(row["event_id"]),
-            }
-            propagate.inject(headers)
-            return await producer.send(
+        )
+        headers = {
+            "content-type": CONTENT_TYPE,
+            "ce_type": row["event_type"],
+            "ce_id": row["event_id"],
+        }
+        _W3C.inject(headers, context=trace.set_span_in_context(span))
+        try:
+            acked = await producer.send(
                 self.config.topic_prefix + row["topic"],
                 value=row["value"].encode(),
                 key=row["key"].encode(),
                 headers=encode_headers(headers),
             )
+        except BaseException:
+            span.end()
+            raise
+        # The span lasts until Kafka acknowledges the record (or refuses it).
+        acked.add_done_callback(lambda done: _end_span(span, done))
+        return acked
 
     async def _observe_backlog(self, conn: asyncpg.Connection) -> None:
         if not self.metrics:
@@ -251,3 +251,54 @@ class Relay:
         self.metrics.outbox_backlog.labels(schema).set(row["n"] if row else 0)
         age = float(row["age"]) if row and row["age"] is not None else 0.0
         self.metrics.outbox_oldest_age.labels(schema).set(age)
+
+
+def _end_span(span: Span, done: asyncio.Future[Any]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        span.set_status(Status(StatusCode.ERROR, type(done.exception()).__name__))
+    span.end()
+
+
+class _Marker:
+    """Marks acknowledged batches published, in send order, on a connection of its own."""
+
+    def __init__(self, conn: asyncpg.Connection, relay: Relay) -> None:
+        self.conn = conn
+        self.relay = relay
+        self.pending: deque[list[int]] = deque()
+        self._queue: asyncio.Queue[tuple[list[int], asyncio.Future[Any]]] = asyncio.Queue()
+        self._progress = asyncio.Event()
+
+    @property
+    def after(self) -> int:
+        """The newest seq sent but not yet marked (0 when all are marked)."""
+        return self.pending[-1][-1] if self.pending else 0
+
+    def add(self, seqs: list[int], acks: asyncio.Future[Any]) -> None:
+        """Hand over a sent batch; it is marked once every record is acknowledged."""
+        self.pending.append(seqs)
+        self._queue.put_nowait((seqs, acks))
+
+    async def wait_progress(self) -> None:
+        """Wait until another batch is marked (or a second passes)."""
+        self._progress.clear()
+        if self.pending:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(1.0):
+                    await self._progress.wait()
+
+    async def run(self) -> None:
+        """Mark batches as their acknowledgements arrive; a failed batch ends the leadership."""
+        while True:
+            seqs, acks = await self._queue.get()
+            try:
+                await acks
+            except Exception as exc:
+                await self.conn.execute(_FAILED, seqs, repr(exc)[:500])
+                raise
+            await self.conn.execute(_MARK, seqs)
+            self.pending.popleft()
+            self.relay.published += len(seqs)
+            if self.relay.metrics:
+                self.relay.metrics.relay_published.labels(self.relay.config.schema).inc(len(seqs))
+            self._progress.set()

@@ -132,6 +132,15 @@ def _walk(value: object) -> Iterator[tuple[str, str]]:
         # Numbers (money in fen can have 11 digits), booleans, None and the rest are not scanned.
 
 
+def looks_personal(text: str) -> bool:
+    """Whether any text (say, a serialised document) might hold an ID-card or mobile number.
+
+    A quick screen: False means certainly clean; True means "check precisely" (it also fires on
+    integers and keys, which :func:`find_pii` ignores).
+    """
+    return bool(_patterns_in(text))
+
+
 def find_pii(value: object) -> list[str]:
     """Where ``value`` holds strings that look like an ID-card or mobile number.
 
@@ -158,13 +167,13 @@ def assert_no_pii(data: object, *, where: str) -> None:
     Raises:
         PersonalDataError: naming the paths and patterns found, never the values.
     """
-    # Fast path on the hot outbox path: one pass over the JSON text. Only a hit (which may be an
-    # integer, or a key) pays for the precise walk, which alone decides.
+    # Fast path: one pass over the JSON text. Only a hit (which may be an integer, or a key)
+    # pays for the precise walk, which alone decides.
     try:
         text = json.dumps(data, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         text = None
-    if text is not None and not _patterns_in(text):
+    if text is not None and not looks_personal(text):
         return
     findings = find_pii(data)
     if findings:
