@@ -88,7 +88,7 @@ async def test_command_event_flows_through_outbox_relay_kafka_and_back_into_a_co
         ready = await svc.client.get("/ready")
         assert ready.json()["checks"] == {"database": True, "kafka": True}
         metrics = (await svc.client.get("/metrics")).text
-        assert 'consumer_messages_total{consumer="demo"' in metrics
+        assert f'consumer_messages_total{{consumer="{svc.settings.consumer_group}"' in metrics
         asyncapi = (await svc.client.get("/asyncapi")).json()
         channel = asyncapi["channels"]["inspection.campaigns:inspection.campaign.launched.v1"]
         assert channel["address"] == "inspection.campaigns"
