@@ -24,8 +24,10 @@ from shared.outbox import notify_channel
 
 log = logging.getLogger(__name__)
 
-# Batches sent but not yet acknowledged: enough to keep the producer busy while marking.
-MAX_INFLIGHT_BATCHES = 4
+# Batches sent but not yet acknowledged. One: if a batch fails, nothing after it was sent, so
+# the retry cannot land behind a later event of the same aggregate (more in flight reordered
+# events under broker errors in CI).
+MAX_INFLIGHT_BATCHES = 1
 # The stored context is W3C trace context: its propagator alone is cheaper than the global one.
 _W3C = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("shared.relay")
@@ -192,7 +194,7 @@ class Relay:
         self._wake.set()
 
     async def _drain(self, conn: asyncpg.Connection, producer: Producer, marker: _Marker) -> None:
-        """Publish until no committed row is left, keeping a few batches in flight.
+        """Publish until no committed row is left, one unacknowledged batch at a time.
 
         While batches are unmarked the next claim starts after the newest seq sent; once all are
         marked the claim starts from the beginning again, so a row that committed late with a
