@@ -15,6 +15,7 @@ import asyncpg
 
 from bench.infra import Infra
 from devstack.kafka import ensure_tool_jars
+from devstack.topics import create_topic
 from shared import migrations, outbox
 from shared.events import envelope_for
 from shared.events.inspection import CampaignLaunched
@@ -42,17 +43,6 @@ def envelopes(n: int):
         )
         for i in range(n)
     ]
-
-
-async def create_topic(bootstrap: str, name: str) -> None:
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(name, num_partitions=3, replication_factor=1)])
-    finally:
-        await admin.close()
 
 
 async def raw_round(bootstrap: str, topic: str, envs) -> float:
