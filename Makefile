@@ -46,5 +46,8 @@ typecheck:
 arch:
 	@$(UV) run --frozen lint-imports
 
+docs:  ## docs/: each service's AsyncAPI, the event catalogue and schemas (offline, no Kafka)
+	@$(PY) -m devstack docs
+
 bench: install  ## throughput and latency ratios against same-run baselines (bench/results/)
 	@$(PY) -m bench

@@ -1,4 +1,4 @@
-"""``python -m devstack up|down|status|provision|tokens|test|deps``."""
+"""``python -m devstack up|down|status|provision|tokens|test|deps|docs``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         "test", help="run every member's tests against a throwaway Kafka and PostgreSQL"
     )
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to every pytest run")
+    docs = sub.add_parser(
+        "docs", help="write docs/: every service's AsyncAPI, the event catalogue, the schemas"
+    )
+    docs.add_argument("docs_args", nargs=argparse.REMAINDER, help="--check, --out DIR")
     jars = sub.add_parser("deps", help="fetch the Kafka jars and install PostgreSQL if missing")
     jars.add_argument(
         "--tools", action="store_true", help="also fetch kafka-tools (perf tests, CLI)"
@@ -82,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             from devstack.testrun import run_tests
 
             return run_tests(argv[1:])
+        if command == "docs":
+            from devstack.docs import main as docs_main
+
+            return docs_main(argv[1:])
         return _dispatch(_parser().parse_args(argv))
     except RuntimeError as exc:  # KafkaStartError, PostgresError, ProvisioningError, ...
         say(f"devstack: {command} failed: {exc}", error=True)
