@@ -74,6 +74,11 @@ if [ ! -f services/views/node_modules/echarts/package.json ]; then
   (cd services/views && npm ci --no-audit --no-fund --loglevel=error </dev/null)
 fi
 
+step "compose linter (npm: dclint, pinned in deploy/lint/package-lock.json)"
+if [ ! -f deploy/lint/node_modules/dclint/package.json ]; then
+  (cd deploy/lint && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+fi
+
 step "chromium (page tests)"
 command -v chromium >/dev/null || apt_install chromium
 chromium --version 2>/dev/null || true
