@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 MEMBERS := shared deploy/devstack $(wildcard services/*)
 
-.PHONY: help install up down status demo test check lint typecheck arch fmt bench docs
+.PHONY: help install up down status demo test check lint typecheck arch fmt bench docs lint-deploy
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,3 +51,7 @@ docs:  ## docs/: each service's AsyncAPI, the event catalogue and schemas (offli
 
 bench: install  ## throughput and latency ratios against same-run baselines (bench/results/)
 	@$(PY) -m bench
+
+lint-deploy:  ## dclint on the compose files, hadolint on the Dockerfiles (make test runs them too)
+	@deploy/lint/node_modules/.bin/dclint -c deploy/lint/dclint.yaml docker-compose.yml deploy/compose/kafka-3.yml
+	@$(UV) run --frozen hadolint -c deploy/lint/hadolint.yaml deploy/docker/Dockerfile deploy/otel/Dockerfile
