@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV ?= uv
 PY := $(UV) run --frozen python
-MEMBERS := shared deploy/devstack $(wildcard services/*)
+MEMBERS := shared deploy/devstack deploy/demo $(wildcard services/*)
 
 .PHONY: help install up down status demo test check lint typecheck arch fmt bench docs lint-deploy
 

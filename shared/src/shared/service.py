@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 
@@ -26,10 +26,11 @@ from shared.consumer import ConsumerConfig, ConsumerRunner, Handler
 from shared.events.base import IntegrationEvent
 from shared.events.registry import REGISTRY
 from shared.http import problems
-from shared.http.auth import TokenStore
+from shared.http.auth import TokenStore, require
 from shared.http.middleware import BodyLimitMiddleware, MetricsMiddleware
 from shared.kafka import make_producer
 from shared.metrics import Metrics
+from shared.pipeline import PendingWork, PipelineProbe, outbox_pending
 from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 from shared.telemetry import setup_logging, setup_tracing
@@ -52,6 +53,8 @@ class ServiceDefinition:
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     routers: Sequence[APIRouter] = ()
     background: Sequence[BackgroundTask] = ()
+    # What else the service still has to do, for ``GET /_admin/pipeline`` (notify: due sends).
+    pending: PendingWork | None = None
 
 
 class Runtime:
@@ -68,7 +71,7 @@ class Runtime:
             allow_auto_create_topics=False,
             graceful_timeout=15.0,
             client_id=settings.service_name,
-            logger=logging.getLogger(f"{settings.service_name}.faststream"),
+            logger=_broker_logger(settings),
         )
         document_publishers(self.broker, list(definition.publishes))
         self._pool: asyncpg.Pool | None = None
@@ -105,6 +108,7 @@ class Runtime:
         )
         self.kafka_started = False
         self.tasks: list[asyncio.Task[None]] = []
+        self.probe = PipelineProbe(settings.kafka_bootstrap_servers, settings.service_name)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -159,6 +163,7 @@ class Runtime:
         self.tasks.clear()
         with contextlib.suppress(Exception):
             await self.broker.stop()
+        await self.probe.close()
         if self.dlq_producer is not None:
             with contextlib.suppress(Exception):
                 await self.dlq_producer.stop()
@@ -166,6 +171,25 @@ class Runtime:
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+
+    async def pipeline(self) -> dict[str, Any]:
+        """Unpublished outbox rows, unconsumed records per topic, and the service's own backlog."""
+        status: dict[str, Any] = {
+            "service": self.definition.name,
+            "outbox_pending": await outbox_pending(self.pool, self.settings.schema_name),
+            "consumer": None,
+            "pending": {},
+        }
+        if self.consumer is not None:
+            lag = await self.probe.lag(self.consumer.config.name, self.consumer.config.kafka_topics)
+            status["consumer"] = {
+                "group": self.consumer.config.name,
+                "lag": lag,
+                "total": sum(lag.values()),
+            }
+        if self.definition.pending is not None:
+            status["pending"] = await self.definition.pending(self.pool, self.clock.now())
+        return status
 
     async def readiness(self) -> dict[str, bool]:
         """Whether the database and Kafka answer now."""
@@ -177,6 +201,16 @@ class Runtime:
             with contextlib.suppress(Exception):
                 checks["kafka"] = bool(await self.broker.ping(timeout=2.0))
         return checks
+
+
+def _broker_logger(settings: ServiceSettings) -> logging.Logger:
+    # faststream logs every message received and processed at INFO: at tens of thousands of
+    # events that is most of a service's log and CPU. Keep it for LOG_LEVEL=DEBUG only.
+    logger = logging.getLogger(f"{settings.service_name}.faststream")
+    logger.setLevel(
+        logging.DEBUG if str(settings.log_level).upper() == "DEBUG" else logging.WARNING
+    )
+    return logger
 
 
 def consumed_topics(handlers: Mapping[str, Handler]) -> list[str]:
@@ -302,6 +336,16 @@ def _ops_router(definition: ServiceDefinition, runtime: Runtime) -> APIRouter:
     async def metrics() -> Response:
         """Prometheus exposition."""
         return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    @router.get(
+        "/_admin/pipeline",
+        summary="积压情况：未发布的发件箱记录、未消费的消息",
+        dependencies=[Depends(require("admin"))],
+        responses=problems.problem_responses(401, 403),
+    )
+    async def pipeline() -> dict[str, Any]:
+        """How far behind the service is (the demo loader waits for zero between days)."""
+        return await runtime.pipeline()
 
     @router.get("/asyncapi", summary="AsyncAPI 3 事件文档（JSON）")
     async def asyncapi() -> Response:

@@ -274,6 +274,11 @@ async def create_database(admin_dsn: str, name: str) -> bool:
         await conn.close()
 
 
+# views builds each projection generation in a schema of its own (rebuilds switch between them),
+# so it may create schemas; no other service may (deploy/postgres/init.sql grants the same).
+SCHEMA_CREATORS = ("views",)
+
+
 async def ensure_service_role(admin_dsn: str, role: str, password: str) -> None:
     """Make ``role`` a LOGIN role with ``password`` that owns schema ``role`` in the DSN's database.
 
@@ -304,6 +309,8 @@ async def ensure_service_role(admin_dsn: str, role: str, password: str) -> None:
             await conn.execute(
                 f"GRANT CONNECT, TEMPORARY ON DATABASE {ident(database)} TO {quoted}"
             )
+            if role in SCHEMA_CREATORS:
+                await conn.execute(f"GRANT CREATE ON DATABASE {ident(database)} TO {quoted}")
             await conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
             await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted} AUTHORIZATION {quoted}")
             await conn.execute(f"ALTER SCHEMA {quoted} OWNER TO {quoted}")

@@ -24,6 +24,9 @@ from typing import Any
 # same role (four-eyes approvals need two different people).
 TOKEN_ROLES: tuple[str, ...] = (
     "inspector",
+    "inspector_2",
+    "inspector_3",
+    "inspector_4",
     "safety_lead",
     "main_leader",
     "institution_staff",
@@ -34,6 +37,7 @@ TOKEN_ROLES: tuple[str, ...] = (
     "finance_officer",
     "approver",
     "approver_2",
+    "approver_3",
     "finance_bureau",
     "notify_operator",
     "views_reader",

@@ -214,6 +214,22 @@ async def _prepare(
     say(f"devstack: topics ready ({len(created)} created)")
 
 
+def notify_demo_defaults() -> dict[str, str]:
+    """The settings of notify on the local stack, unless the caller's environment sets them."""
+    from shared.http.auth import principal_for
+
+    return {
+        "ESCALATION_ENABLED": "false",
+        "RATE_EMAIL_PER_MIN": "60000",
+        "RATE_SMS_PER_MIN": "60000",
+        "RATE_ROBOT_PER_MIN": "60000",
+        # The duty officers are the people behind the caseworker and finance-officer tokens, so
+        # they can sign in and acknowledge what they receive.
+        "ELDERCARE_DUTY_OFFICER": str(principal_for("caseworker").person_id),
+        "CHARITY_OFFICER": str(principal_for("finance_officer").person_id),
+    }
+
+
 def _service_env(cfg: StackConfig, name: str, sec: StackSecrets) -> dict[str, str]:
     inherited = {k: v for k, v in os.environ.items() if k not in _VAULT_ENV}
     env = {
@@ -231,6 +247,10 @@ def _service_env(cfg: StackConfig, name: str, sec: StackSecrets) -> dict[str, st
         OWNER_ENV: str(cfg.state_dir),
     }
     if name == "notify":
+        # The dev sinks are not WeCom or an SMS gateway: no provider rate limit to respect, and
+        # the demo year (DOMAIN §7) has no acknowledgement ladder. The caller's environment wins.
+        for key, value in notify_demo_defaults().items():
+            env.setdefault(key, value)
         # notify.config: sandbox deliveries go to the dev sinks this stack runs.
         env["SINK_SMTP_HOST"] = LOOPBACK
         env["SINK_SMTP_PORT"] = str(cfg.sink_smtp_port)

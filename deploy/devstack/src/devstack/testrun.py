@@ -62,8 +62,8 @@ def parse_junit(path: Path) -> Tally:
 
 
 def members() -> list[tuple[str, Path]]:
-    """Each (name, dir) with tests, in order: shared, devstack, services, root ``tests/``."""
-    dirs = [REPO_ROOT / "shared", REPO_ROOT / "deploy" / "devstack"]
+    """Each (name, dir) with tests, in order: shared, devstack, demo, services, root ``tests/``."""
+    dirs = [REPO_ROOT / "shared", REPO_ROOT / "deploy" / "devstack", REPO_ROOT / "deploy" / "demo"]
     dirs += sorted(p for p in (REPO_ROOT / "services").glob("*") if p.is_dir())
     found = [(d.relative_to(REPO_ROOT).as_posix(), d) for d in dirs if (d / "tests").is_dir()]
     if (REPO_ROOT / "tests").is_dir():

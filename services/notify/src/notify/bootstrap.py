@@ -30,6 +30,7 @@ from notify.service_layer.creating import Policy
 from shared.clock import Clock
 from shared.consumer import Handler
 from shared.events import notify as notify_events
+from shared.pipeline import PendingWork
 from shared.service import BackgroundTask, ServiceDefinition
 from shared.settings import ServiceSettings
 
@@ -135,6 +136,7 @@ def service_definition(
     routers: Sequence[APIRouter],
     handlers: Mapping[str, Handler],
     background: Sequence[BackgroundTask],
+    pending: PendingWork | None = None,
 ) -> ServiceDefinition:
     """The notify service made of the given routers, event handlers and background tasks."""
     return ServiceDefinition(
@@ -146,4 +148,5 @@ def service_definition(
         handlers=dict(handlers),
         routers=list(routers),
         background=list(background),
+        pending=pending,
     )

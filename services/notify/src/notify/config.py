@@ -60,6 +60,10 @@ class Settings(ServiceSettings):
     ack_sla_urgent_min: int = Field(default=30, ge=1)
     ack_sla_high_min: int = Field(default=240, ge=1)
     ack_sla_normal_min: int = Field(default=1440, ge=1)
+    escalation_enabled: bool = Field(
+        default=True,
+        description="Run the acknowledgement ladder (the demo stack turns it off: DOMAIN §7).",
+    )
 
     # Throughput guards: per-channel messages per minute (real time), and a daily cap.
     rate_email_per_min: int = Field(default=600, ge=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from notify.adapters.pending import pending_sends
 from notify.bootstrap import components, service_definition
 from notify.entrypoints.consumers import Consumers
 from notify.entrypoints.http.notifications import (
@@ -33,6 +34,7 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         dispatch_interval_s=config.dispatch_interval_s,
         sweep_interval_s=config.sweep_interval_s,
         enabled=config.workers_enabled,
+        escalation_enabled=config.escalation_enabled,
     )
     consumers = Consumers(
         store=c.store,
@@ -54,6 +56,7 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         ],
         handlers=consumers.handlers(),
         background=[workers.run],
+        pending=pending_sends,
     )
 
 

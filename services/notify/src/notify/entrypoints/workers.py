@@ -42,6 +42,7 @@ class Workers:
     dispatch_interval_s: float
     sweep_interval_s: float
     enabled: bool = True
+    escalation_enabled: bool = True
 
     def sweeps(self) -> dict[str, Callable[[datetime], Awaitable[int]]]:
         """The sweepers by name (for the admin route)."""
@@ -52,6 +53,10 @@ class Workers:
             "purge": self.purge,
             "gauges": self.refresh_gauges,
         }
+
+    def _periodic(self) -> tuple[str, ...]:
+        ladder = ("escalations",) if self.escalation_enabled else ()
+        return (*ladder, "stuck", "purge", "gauges")
 
     async def release_stuck(self, now: datetime) -> int:
         """In-flight sends with no outcome after ``stuck_after_s`` (real time) are retried."""
@@ -130,7 +135,7 @@ class Workers:
                 await self.dispatcher.tick(runtime.clock.now())
                 if loop.time() - last_sweep >= self.sweep_interval_s:
                     last_sweep = loop.time()
-                    for name in ("escalations", "stuck", "purge", "gauges"):
+                    for name in self._periodic():
                         await self.sweeps()[name](runtime.clock.now())
             except asyncio.CancelledError:
                 raise

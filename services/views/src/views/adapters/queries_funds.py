@@ -90,21 +90,29 @@ LEFT JOIN p_campaigns c ON c.campaign_id = COALESCE(h.campaign_id, i.campaign_id
 GROUP BY c.code, c.name ORDER BY c.code NULLS LAST
 """
 
+# One person told of one event counts once, whatever the channels (notify sends HIGH alerts by
+# e-mail and robot at once): the figures of DOMAIN §7 and §11.5 count (event, recipient).
 _NOTIFICATION_HEALTH = """
 SELECT
-  COUNT(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
-  COUNT(*) FILTER (WHERE failed_attempts > 0) AS with_failed_attempt,
+  COUNT(DISTINCT (source_event_id, recipient_person_id)) FILTER (WHERE sent_at IS NOT NULL) AS sent,
+  COUNT(DISTINCT (source_event_id, recipient_person_id))
+    FILTER (WHERE failed_attempts > 0) AS with_failed_attempt,
   COALESCE(SUM(failed_attempts), 0)::bigint AS failed_attempts,
   COUNT(*) FILTER (WHERE status = 'FAILED') AS failing_now,
   COUNT(*) FILTER (WHERE status = 'UNDELIVERABLE') AS undeliverable,
-  COUNT(*) FILTER (WHERE status = 'ACKNOWLEDGED') AS acknowledged
+  COUNT(DISTINCT (source_event_id, recipient_person_id))
+    FILTER (WHERE status = 'ACKNOWLEDGED') AS acknowledged,
+  COUNT(*) FILTER (WHERE sent_at IS NOT NULL) AS messages_sent
 FROM p_notifications
 """
 _NOTIFICATIONS_BY_TEMPLATE = """
-SELECT COALESCE(template_code, '') AS template_code, COUNT(*) AS n,
-  COUNT(*) FILTER (WHERE failed_attempts > 0) AS with_failed_attempt,
+SELECT COALESCE(template_code, '') AS template_code,
+  COUNT(DISTINCT (source_event_id, recipient_person_id)) AS n,
+  COUNT(DISTINCT (source_event_id, recipient_person_id))
+    FILTER (WHERE failed_attempts > 0) AS with_failed_attempt,
   COUNT(*) FILTER (WHERE status = 'UNDELIVERABLE') AS undeliverable,
-  COUNT(*) FILTER (WHERE status = 'ACKNOWLEDGED') AS acknowledged
+  COUNT(DISTINCT (source_event_id, recipient_person_id))
+    FILTER (WHERE status = 'ACKNOWLEDGED') AS acknowledged
 FROM p_notifications GROUP BY 1 ORDER BY 2 DESC, 1
 """
 
