@@ -22,9 +22,9 @@ down:  ## stop the local stack; no process is left behind
 status:  ## what runs where
 	@$(PY) -m devstack status
 
-demo: install  ## start the stack and load the 2024 demo year (until the demo lands: make up)
+demo: install  ## start the stack, load the 2024 demo year through the public APIs, print the report
 	@$(PY) -m devstack up
-	@echo "演示数据加载器尚未完成（issue: demo year）；本地服务已启动，见上表。"
+	@$(PY) -m demo load
 
 test: install  ## every test against one real Kafka broker and one PostgreSQL
 	@$(PY) -m devstack test $(PYTEST_ARGS)

@@ -6,11 +6,8 @@ message carries devstack's output (which includes the failing log's tail) and ev
 """
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,53 +15,15 @@ import httpx
 import pytest
 
 from devstack import processes
-from devstack.ports import free_port, port_open, wait_port_closed
+from devstack.ports import port_open, wait_port_closed
 from devstack.secrets_store import TOKEN_ROLES
-
-SERVICES = ("inspection", "eldercare", "charity", "notify", "views")
-PORT_VARIABLES = (
-    "KAFKA_PORT",
-    "KAFKA_CONTROLLER_PORT",
-    "PG_PORT",
-    *(f"{service.upper()}_PORT" for service in SERVICES),
-    "NOTIFY_SINK_SMTP_PORT",
-    "NOTIFY_SINK_HTTP_PORT",
-)
-
-
-def _distinct_free_ports(count):
-    ports: set[int] = set()
-    while len(ports) < count:
-        ports.add(free_port())
-    return sorted(ports)
+from tests.e2e.stackenv import PORT_VARIABLES, SERVICES, logs, private_stack_env
 
 
 @pytest.fixture
 def stack_env():
-    state = Path(tempfile.mkdtemp(prefix="devstack-e2e-"))
-    state.chmod(0o755)  # the postgres user must reach its data dir inside
-    env = {k: v for k, v in os.environ.items() if k != "DEVSTACK_SERVICES"}  # every service
-    env.update(
-        zip(PORT_VARIABLES, map(str, _distinct_free_ports(len(PORT_VARIABLES))), strict=True)
-    )
-    env.update(
-        {
-            "DEVSTACK_STATE_DIR": str(state),
-            "KAFKA_TOPIC_PARTITIONS": "1",
-            # Five services start at once on a shared machine: give each time to answer.
-            "DEVSTACK_READY_TIMEOUT": "240",
-        }
-    )
-    yield env
-    # Whatever happened, leave nothing running.
-    subprocess.run(
-        [sys.executable, "-m", "devstack", "down"],
-        env=env,
-        capture_output=True,
-        check=False,
-        timeout=180,
-    )
-    shutil.rmtree(state, ignore_errors=True)
+    with private_stack_env() as env:
+        yield env
 
 
 def _devstack(env, *args, timeout):
@@ -84,17 +43,10 @@ def _devstack(env, *args, timeout):
     return result
 
 
-def _logs(state):
-    tails = []
-    for log in sorted((state / "logs").glob("*.log")):
-        tails.append(f"----- {log.name} (last lines) -----\n{processes.tail(log, 25)}")
-    return "\n".join(tails)
-
-
 def _explain(result, state):
     return (
         f"exit {result.returncode}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n"
-        f"{result.stderr}\n{_logs(state)}"
+        f"{result.stderr}\n{logs(state)}"
     )
 
 
@@ -133,7 +85,7 @@ def test_up_twice_status_down_with_every_service_and_the_sinks(stack_env):
     assert set(recorded["services"]) == set(SERVICES), _explain(first, state)
     for service in SERVICES:
         ready = httpx.get(f"http://127.0.0.1:{port[f'{service.upper()}_PORT']}/ready", timeout=10)
-        assert ready.status_code == 200, f"{service}: {ready.text}\n{_logs(state)}"
+        assert ready.status_code == 200, f"{service}: {ready.text}\n{logs(state)}"
     sinks_url = f"http://127.0.0.1:{port['NOTIFY_SINK_HTTP_PORT']}/"
     assert recorded["sinks"]["url"] == sinks_url
     page = httpx.get(sinks_url, timeout=10)
