@@ -7,6 +7,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from shared.kafka_security import KafkaSecurity
+
 # Headers duplicated from the CloudEvent for tooling (DECISIONS §4).
 CONTENT_TYPE_HEADER = "content-type"
 
@@ -23,12 +25,13 @@ def producer_settings() -> dict[str, object]:
     }
 
 
-def make_producer(bootstrap: str, *, client_id: str) -> Any:
-    """A producer with :func:`producer_settings`, not yet started."""
+def make_producer(bootstrap: str, *, client_id: str, security: KafkaSecurity | None = None) -> Any:
+    """A producer with :func:`producer_settings`, logging in as ``security`` says; not started."""
     return AIOKafkaProducer(  # type: ignore[no-untyped-call]
         bootstrap_servers=bootstrap,
         client_id=client_id,
         **producer_settings(),
+        **(security or KafkaSecurity()).client_options(),
     )
 
 

@@ -17,6 +17,8 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.kafka_security import KafkaSecurity
+
 # A service may add what else it still has to do (notify: messages due to be sent).
 PendingWork = Callable[[asyncpg.Pool, Any], Awaitable[dict[str, Any]]]
 
@@ -27,6 +29,7 @@ class PipelineProbe:
 
     bootstrap: str
     client_id: str
+    security: KafkaSecurity = field(default_factory=KafkaSecurity)
     _admin: Any = None
     _reader: Any = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -35,7 +38,9 @@ class PipelineProbe:
         async with self._lock:
             if self._admin is None:
                 admin = AIOKafkaAdminClient(
-                    bootstrap_servers=self.bootstrap, client_id=f"{self.client_id}-probe"
+                    bootstrap_servers=self.bootstrap,
+                    client_id=f"{self.client_id}-probe",
+                    **self.security.client_options(),
                 )
                 await admin.start()  # type: ignore[no-untyped-call]
                 self._admin = admin
@@ -45,6 +50,7 @@ class PipelineProbe:
                     group_id=None,
                     enable_auto_commit=False,
                     client_id=f"{self.client_id}-probe",
+                    **self.security.client_options(),
                 )
                 await reader.start()  # type: ignore[no-untyped-call]
                 self._reader = reader

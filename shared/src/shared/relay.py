@@ -8,7 +8,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import asyncpg
@@ -19,6 +19,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from shared import db
 from shared.events.envelope import CONTENT_TYPE
 from shared.kafka import encode_headers, make_producer
+from shared.kafka_security import KafkaSecurity
 from shared.metrics import Metrics
 from shared.outbox import notify_channel
 
@@ -84,6 +85,7 @@ class RelayConfig:
     retention_s: float = 3600.0
     standby_interval_s: float = 2.0
     topic_prefix: str = ""
+    security: KafkaSecurity = field(default_factory=KafkaSecurity)
 
 
 class Relay:
@@ -105,7 +107,9 @@ class Relay:
         self.config = config
         self.metrics = metrics
         self._producer_factory: Callable[[], Producer] = producer_factory or (
-            lambda: make_producer(config.bootstrap, client_id=f"{config.schema}-relay")
+            lambda: make_producer(
+                config.bootstrap, client_id=f"{config.schema}-relay", security=config.security
+            )
         )
         self._wake = asyncio.Event()
         self.is_leader = False

@@ -66,12 +66,15 @@ class Runtime:
         self.clock = clock
         self.metrics = Metrics()
         self.tokens = TokenStore.from_settings(settings)
+        # Every Kafka client below logs in as the service's own principal (when SASL is set).
+        security = settings.kafka_security
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             allow_auto_create_topics=False,
             graceful_timeout=15.0,
             client_id=settings.service_name,
             logger=_broker_logger(settings),
+            security=security.faststream(),
         )
         document_publishers(self.broker, list(definition.publishes))
         self._pool: asyncpg.Pool | None = None
@@ -103,12 +106,15 @@ class Runtime:
                 poll_interval_s=settings.relay_poll_interval_s,
                 retention_s=settings.relay_retention_s,
                 topic_prefix=settings.kafka_topic_prefix,
+                security=security,
             ),
             metrics=self.metrics,
         )
         self.kafka_started = False
         self.tasks: list[asyncio.Task[None]] = []
-        self.probe = PipelineProbe(settings.kafka_bootstrap_servers, settings.service_name)
+        self.probe = PipelineProbe(
+            settings.kafka_bootstrap_servers, settings.service_name, security
+        )
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -138,6 +144,7 @@ class Runtime:
                     producer = make_producer(
                         self.settings.kafka_bootstrap_servers,
                         client_id=f"{self.settings.service_name}-dlq",
+                        security=self.settings.kafka_security,
                     )
                     await producer.start()
                     self.dlq_producer = producer

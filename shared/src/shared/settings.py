@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.kafka_security import KafkaSecurity
 
 
 class ServiceSettings(BaseSettings):
@@ -15,7 +18,10 @@ class ServiceSettings(BaseSettings):
     or files it names, never from the repository.
     """
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+    # hide_input_in_errors: a validation error must never echo a password or DSN it was given.
+    model_config = SettingsConfigDict(
+        env_file=None, extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     service_name: str = Field(description="One word: folder, package, schema, group, source.")
     database_url: SecretStr = Field(description="postgresql://user:password@host:port/db")
@@ -28,6 +34,14 @@ class ServiceSettings(BaseSettings):
     )
     kafka_topic_prefix: str = Field(
         default="", description="Prepended to every topic name (shared clusters, test isolation)."
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="SASL_* makes every Kafka client of the service log in."
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = Field(default="", description="The service's Kafka principal.")
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, description="Its password (from the environment or a secret, never logged)."
     )
     http_host: str = "127.0.0.1"
     http_port: int = 8100
@@ -52,6 +66,22 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_base_s: float = Field(default=0.2, ge=0)
     consumer_backoff_max_s: float = Field(default=5.0, ge=0)
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @model_validator(mode="after")
+    def _kafka_security_is_complete(self) -> ServiceSettings:
+        self.kafka_security  # noqa: B018 - raises ValueError (a validation error) when incomplete
+        return self
+
+    @property
+    def kafka_security(self) -> KafkaSecurity:
+        """How this service's Kafka clients authenticate (PLAINTEXT unless SASL is configured)."""
+        password = self.kafka_sasl_password or SecretStr("")
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_sasl_username,
+            password=password,
+        )
 
     @property
     def schema_name(self) -> str:

@@ -36,6 +36,7 @@ def monitor(settings: ServiceSettings) -> Monitor:
         bootstrap=settings.kafka_bootstrap_servers,
         topic_prefix=settings.kafka_topic_prefix,
         group=settings.consumer_group,
+        security=settings.kafka_security,
     )
 
 

@@ -14,11 +14,13 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.kafka_security import KafkaSecurity
+
 # Offsets per (unprefixed) topic, then partition.
 Offsets = dict[str, dict[int, int]]
 
 
-def kafka_reader(bootstrap: str, client_id: str) -> Any:
+def kafka_reader(bootstrap: str, client_id: str, security: KafkaSecurity | None = None) -> Any:
     """A consumer outside any group (manual assignment, no committed offsets), not started."""
     return AIOKafkaConsumer(  # type: ignore[no-untyped-call]
         bootstrap_servers=bootstrap,
@@ -26,12 +28,17 @@ def kafka_reader(bootstrap: str, client_id: str) -> Any:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         client_id=client_id,
+        **(security or KafkaSecurity()).client_options(),
     )
 
 
-def kafka_admin(bootstrap: str, client_id: str) -> Any:
+def kafka_admin(bootstrap: str, client_id: str, security: KafkaSecurity | None = None) -> Any:
     """An admin client (metadata and group offsets), not started."""
-    return AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id)
+    return AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        **(security or KafkaSecurity()).client_options(),
+    )
 
 
 async def partitions(admin: Any, topics: Iterable[str]) -> list[TopicPartition]:

@@ -26,6 +26,7 @@ from aiokafka import ConsumerRecord, TopicPartition
 from shared import db
 from shared.events.envelope import EnvelopeError, decode
 from shared.events.registry import REGISTRY
+from shared.kafka_security import KafkaSecurity
 from views.adapters.apply import apply_event, record_position
 from views.adapters.offsets import kafka_admin, kafka_reader, partitions
 from views.adapters.sets import (
@@ -76,6 +77,7 @@ class RebuildConfig:
     topic_prefix: str = ""
     batch_size: int = 500
     pause_s: float = 0.0
+    security: KafkaSecurity = field(default_factory=KafkaSecurity)
     on_progress: Callable[[Progress], None] | None = field(default=None, repr=False)
 
 
@@ -186,13 +188,13 @@ class Rebuilder:
     async def _rebuild(self, conn: Any, projection: Projection, progress: Progress) -> None:
         schema = f"{self.config.main_schema}_{projection.name}_g{progress.generation}"
         client_id = f"{self.config.main_schema}-rebuild"
-        admin = kafka_admin(self.config.bootstrap, client_id)
+        admin = kafka_admin(self.config.bootstrap, client_id, self.config.security)
         await admin.start()
         try:
             tps = await partitions(admin, [self._kafka_topic(t) for t in projection.topics])
         finally:
             await admin.close()
-        consumer = kafka_reader(self.config.bootstrap, client_id)
+        consumer = kafka_reader(self.config.bootstrap, client_id, self.config.security)
         await consumer.start()
         try:
             consumer.assign(tps)

@@ -10,6 +10,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge
 
+from shared.kafka_security import KafkaSecurity
 from views.adapters.offsets import (
     Offsets,
     by_topic,
@@ -44,6 +45,7 @@ class Monitor:
     bootstrap: str
     topic_prefix: str = ""
     group: str = "views"
+    security: KafkaSecurity = field(default_factory=KafkaSecurity)
     _gauges: dict[str, Gauge] = field(default_factory=dict)
     _consumer: Any = None
     _admin: Any = None
@@ -102,10 +104,12 @@ class Monitor:
 
     async def _offsets(self) -> tuple[Offsets, Offsets]:
         if self._admin is None:
-            self._admin = kafka_admin(self.bootstrap, f"{self.main_schema}-status")
+            self._admin = kafka_admin(self.bootstrap, f"{self.main_schema}-status", self.security)
             await self._admin.start()
         if self._consumer is None:
-            self._consumer = kafka_reader(self.bootstrap, f"{self.main_schema}-status")
+            self._consumer = kafka_reader(
+                self.bootstrap, f"{self.main_schema}-status", self.security
+            )
             await self._consumer.start()
         topics = [self.topic_prefix + t for p in PROJECTIONS for t in p.topics]
         tps = await partitions(self._admin, topics)

@@ -40,6 +40,7 @@ async def _rebuild(settings: ServiceSettings, names: list[str]) -> int:
         main_schema=settings.schema_name,
         bootstrap=settings.kafka_bootstrap_servers,
         topic_prefix=settings.kafka_topic_prefix,
+        security=settings.kafka_security,
         batch_size=getattr(settings, "rebuild_batch_size", 500),
         pause_s=getattr(settings, "rebuild_pause_s", 0.0),
         on_progress=_Printer(),

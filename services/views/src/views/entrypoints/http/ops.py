@@ -46,6 +46,7 @@ class Rebuilds:
             main_schema=s.schema_name,
             bootstrap=s.kafka_bootstrap_servers,
             topic_prefix=s.kafka_topic_prefix,
+            security=s.kafka_security,
             batch_size=getattr(s, "rebuild_batch_size", 500),
             pause_s=getattr(s, "rebuild_pause_s", 0.0),
         )
