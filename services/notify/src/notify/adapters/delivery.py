@@ -15,6 +15,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status as SpanStatus, StatusCode
 
 from notify.adapters import audit, directory
 from notify.adapters.contacts import Contacts
@@ -28,6 +30,8 @@ from notify.service_layer.creating import Policy
 from notify.service_layer.ports import Address, ChannelAdapter, DeliveryResult
 
 DISPATCH_LOCK = 7_311_042  # pg advisory lock key of the dispatcher
+
+tracer = trace.get_tracer("notify.delivery")
 
 
 class TokenBucket:
@@ -58,6 +62,7 @@ class Claimed:
     attempt: int
     address: Address
     message: Rendered
+    trace_context: Mapping[str, str]  # W3C context stored when the notification was created
 
 
 class Dispatcher:
@@ -90,8 +95,7 @@ class Dispatcher:
                 made = 0
                 for lane in Priority:
                     for claimed in await self._claim(lane, now):
-                        result = await self._send(claimed)
-                        await self._record(claimed, result, now)
+                        await self._deliver(claimed, now)
                         made += 1
                 return made
             finally:
@@ -226,7 +230,28 @@ class Dispatcher:
             row["channel"],
         )
         await audit.record_for(conn, row, now, "attempt", attempt=attempt)
-        return Claimed(row["id"], attempt, address, message)
+        return Claimed(row["id"], attempt, address, message, row["trace_context"] or {})
+
+    async def _deliver(self, claimed: Claimed, now: datetime) -> None:
+        """One attempt in a span of the trace that created the notification (DECISIONS §8)."""
+        channel = str(claimed.address.channel)
+        # Current while the outcome is recorded, so NotificationSent and the like carry it on.
+        with tracer.start_as_current_span(
+            f"notify deliver {channel}",
+            context=propagate.extract(claimed.trace_context),
+            kind=SpanKind.CLIENT,
+            attributes={
+                "notify.notification_id": str(claimed.notification_id),
+                "notify.channel": channel,
+                "notify.attempt": claimed.attempt,
+            },
+        ) as span:
+            result = await self._send(claimed)
+            outcome = "delivered" if result.delivered else "accepted"
+            span.set_attribute("notify.outcome", outcome if result.ok else str(result.error_class))
+            if not result.ok:
+                span.set_status(SpanStatus(StatusCode.ERROR, result.detail or None))
+            await self._record(claimed, result, now)
 
     async def _send(self, claimed: Claimed) -> DeliveryResult:
         adapter = self.adapters[claimed.address.channel]

@@ -21,9 +21,10 @@ _INSERT = """
 INSERT INTO notifications (id, dedupe_key, source_event_id, source_event_type, subject_id,
     rule_code, rule_version, trigger_kind, recipient_person_id, recipient_source, channel,
     template_code, template_version, params, priority, status, chain_id, escalation_step,
-    next_attempt_at, not_before, deadline_at, created_at, finished_at, last_error, version)
+    next_attempt_at, not_before, deadline_at, created_at, finished_at, last_error, trace_context,
+    version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-    $20, $21, $22, $23, $24, 0)
+    $20, $21, $22, $23, $24, $25, 0)
 ON CONFLICT (dedupe_key) DO NOTHING
 RETURNING *
 """
@@ -57,6 +58,8 @@ def _values(new: NewNotification) -> tuple[Any, ...]:
         new.created_at,
         new.created_at if refused else None,
         new.refusal.code if new.refusal else None,
+        # The current span (consumer or request): each delivery attempt's span continues it.
+        outbox.trace_headers() or None,
     )
 
 
