@@ -37,7 +37,7 @@ async def _spans_of(exported, trace_id: str, want) -> list[ReadableSpan]:
         ]
 
     async def arrived() -> bool:
-        return want(of_trace())
+        return bool(want(of_trace()))
 
     await wait_until(arrived, timeout=20)
     return of_trace()
@@ -82,7 +82,7 @@ async def test_each_attempt_and_what_it_publishes_continue_the_senders_trace(
     assert _hex(server.parent.span_id, 16) == caller
     attempts = sorted(
         (s for s in spans if s.name == "notify deliver sms"),
-        key=lambda s: s.attributes["notify.attempt"] if s.attributes else 0,
+        key=lambda s: int(str(s.attributes["notify.attempt"])) if s.attributes else 0,
     )
     for span in attempts:
         # Retries too: every attempt hangs under the request that created the notification.
