@@ -39,3 +39,45 @@ def new_topic(name: str, partitions: int, replication: int, configs: dict[str, s
 
     factory: Any = NewTopic
     return factory(name, partitions, replication, topic_configs=configs)
+
+
+# aiokafka 0.14 has no ACL methods on its admin client, but it has the protocol messages. The
+# broker negotiates the version (4.x serves CreateAcls/DescribeAcls/DeleteAcls from v1 up).
+AclTuple = tuple[int, str, int, str, str, int, int]
+
+
+def create_acls_request(creations: list[AclTuple]) -> Any:
+    """One CreateAcls request for many bindings (aiokafka's own ``CreateAclsRequest``: one)."""
+    from aiokafka.protocol.admin import CreateAclsRequest_v1
+    from aiokafka.protocol.api import Request
+
+    class _CreateAcls(Request[CreateAclsRequest_v1]):
+        API_KEY = 30
+
+        def build(self, request_struct_class: type[CreateAclsRequest_v1]) -> CreateAclsRequest_v1:
+            return request_struct_class(creations)
+
+    return _CreateAcls()
+
+
+def describe_acls_request() -> Any:
+    """A DescribeAcls request matching every binding of the cluster."""
+    from aiokafka.protocol.admin import DescribeAclsRequest
+
+    any_ = 1  # ANY for resource type, pattern type, operation and permission
+    factory: Any = DescribeAclsRequest
+    return factory(any_, None, any_, None, None, any_, any_)
+
+
+def delete_acls_request(binding: AclTuple) -> Any:
+    """A DeleteAcls request removing exactly this binding."""
+    from aiokafka.protocol.admin import DeleteAclsRequest
+
+    factory: Any = DeleteAclsRequest
+    return factory(*binding)
+
+
+async def send(admin: Any, request: Any) -> Any:
+    """Send a protocol request through a started admin client; returns the parsed response."""
+    # The admin client's public API has no ACL calls; its request path negotiates the version.
+    return await admin._send_request(request)

@@ -2,7 +2,9 @@
 
 The recipe is ``/work/shared/docs/KAFKA-LOCAL.md`` (verified, and corrected where it was wrong, in
 ``deploy/kafka/README.md``): combined broker+controller nodes with a static voter set, bound
-to 127.0.0.1 only.
+to 127.0.0.1 only. A node given a :class:`BrokerSecurity` runs the production-like secure mode:
+SASL/SCRAM-SHA-512 on the client (and inter-broker) listener, SASL/PLAIN on the controller
+listener, the KRaft ACL authorizer with ``allow.everyone.if.no.acl.found=false``.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import subprocess
 import tempfile
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from devstack import clients, processes
 from devstack.paths import KAFKA_DIR
@@ -46,6 +49,16 @@ JVM_OPTS = (
 )
 
 WARMUP_GROUP = "devstack-warmup"
+
+# Secure mode: the broker's own principal, also the platform's admin/provisioner (super user).
+ADMIN_PRINCIPAL = "admin"
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+# Which principals a secure data dir was formatted with (SCRAM credentials exist only from then).
+SECURITY_MARKER = "scram-users"
+_SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
+_PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule"
+_SAFE_SECRET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
 def _read_kafka_version() -> str:
@@ -144,6 +157,74 @@ def _properties(values: dict[str, str]) -> str:
     return "".join(f"{key}={value}\n" for key, value in values.items())
 
 
+@dataclass(frozen=True)
+class BrokerSecurity:
+    """The secure mode of a node: SCRAM users (bootstrapped at format time), admin, ACLs on.
+
+    ``users`` maps each principal's name to its password and must contain ``admin``, the broker's
+    own principal (inter-broker and controller connections) and the only super user. Every other
+    principal gets exactly what ACLs grant it. Names and passwords are restricted to URL-safe
+    characters: they are written into JAAS strings and ``--add-scram`` arguments.
+    """
+
+    users: Mapping[str, str] = field(repr=False)
+    admin: str = ADMIN_PRINCIPAL
+
+    def __post_init__(self) -> None:
+        if self.admin not in self.users:
+            raise ValueError(f"BrokerSecurity.users lacks the admin principal {self.admin!r}")
+        for name, password in self.users.items():
+            if not name or not password or not set(name + password) <= _SAFE_SECRET:
+                raise ValueError(f"principal {name!r}: name and password must be URL-safe text")
+
+    def client_options(self, user: str | None = None) -> dict[str, Any]:
+        """The aiokafka options to log in as ``user`` (default: admin); they hold the password."""
+        name = user or self.admin
+        return {
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": SCRAM_MECHANISM,
+            "sasl_plain_username": name,
+            "sasl_plain_password": self.users[name],
+        }
+
+    def properties(self) -> dict[str, str]:
+        """The broker properties of secure mode (listener names as ``KafkaNode`` uses them)."""
+        admin, password = self.admin, self.users[self.admin]
+        return {
+            "listener.security.protocol.map": (
+                "CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT"
+            ),
+            "inter.broker.listener.name": "SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": SCRAM_MECHANISM,
+            "sasl.mechanism.inter.broker.protocol": SCRAM_MECHANISM,
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": (
+                f'{_SCRAM_LOGIN} required username="{admin}" password="{password}";'
+            ),
+            # SCRAM credentials live in the metadata log, which the controllers serve: they
+            # cannot authenticate each other with it. PLAIN, with the one admin user defined here.
+            "sasl.mechanism.controller.protocol": "PLAIN",
+            "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+            "listener.name.controller.plain.sasl.jaas.config": (
+                f'{_PLAIN_LOGIN} required username="{admin}" password="{password}" '
+                f'user_{admin}="{password}";'
+            ),
+            "authorizer.class.name": AUTHORIZER,
+            "allow.everyone.if.no.acl.found": "false",
+            "super.users": f"User:{admin}",
+        }
+
+    def format_args(self) -> list[str]:
+        """``StorageTool format`` arguments creating every user's SCRAM credential."""
+        args: list[str] = []
+        for name, password in sorted(self.users.items()):
+            args += ["--add-scram", f"{SCRAM_MECHANISM}=[name={name},password={password}]"]
+        return args
+
+    def marker(self) -> str:
+        """What the data dir records about its SCRAM users (names only)."""
+        return f"{SCRAM_MECHANISM} {','.join(sorted(self.users))}\n"
+
+
 @dataclass
 class KafkaNode:
     """One combined broker+controller process on loopback.
@@ -151,8 +232,10 @@ class KafkaNode:
     ``data_dir`` holds ``server.properties``, the log dirs (``data/``), the pid file and, unless
     ``log_file`` says otherwise, ``broker.log``. ``voters`` is the static quorum
     (``"1@127.0.0.1:9093,..."``); empty means this node alone. ``config`` overrides or adds
-    broker properties. A node is found again from its data dir by a later process (pid file,
-    checked against the process's command line), so ``stop()`` works across ``devstack`` runs.
+    broker properties. ``security`` switches the node to SASL/SCRAM with ACLs (see
+    :class:`BrokerSecurity`); its users are created when the data dir is formatted. A node is
+    found again from its data dir by a later process (pid file, checked against the process's
+    command line), so ``stop()`` works across ``devstack`` runs.
     """
 
     node_id: int
@@ -165,6 +248,7 @@ class KafkaNode:
     cluster_id: str = ""
     config: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] | None = None
+    security: BrokerSecurity | None = None
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -173,7 +257,9 @@ class KafkaNode:
         self.voters = self.voters or f"{self.node_id}@{LOOPBACK}:{self.controller_port}"
 
     @classmethod
-    def on_free_ports(cls, data_dir: Path, *, heap: str = DEFAULT_HEAP) -> KafkaNode:
+    def on_free_ports(
+        cls, data_dir: Path, *, heap: str = DEFAULT_HEAP, security: BrokerSecurity | None = None
+    ) -> KafkaNode:
         """A single node with freshly picked broker and controller ports."""
         return cls(
             node_id=1,
@@ -181,6 +267,7 @@ class KafkaNode:
             controller_port=free_port(),
             data_dir=data_dir,
             heap=heap,
+            security=security,
         )
 
     @property
@@ -191,6 +278,25 @@ class KafkaNode:
     @property
     def config_file(self) -> Path:
         return self.data_dir / "server.properties"
+
+    @property
+    def listener(self) -> str:
+        """The name (= security protocol) of the client listener."""
+        return "SASL_PLAINTEXT" if self.security else "PLAINTEXT"
+
+    def client_options(self, user: str | None = None) -> dict[str, Any]:
+        """The aiokafka options for this node: none in PLAINTEXT, else ``user``'s login."""
+        return self.security.client_options(user) if self.security else {}
+
+    def formatted_scram_users(self) -> set[str] | None:
+        """The SCRAM users the data dir was formatted with; None if it is not formatted yet."""
+        if not (self.data_dir / "data" / "meta.properties").is_file():
+            return None
+        try:
+            text = (self.data_dir / SECURITY_MARKER).read_text().split()
+        except OSError:
+            return set()
+        return set(text[1].split(",")) if len(text) == 2 else set()
 
     @property
     def pid_file(self) -> Path:
@@ -216,13 +322,14 @@ class KafkaNode:
 
     def properties(self) -> dict[str, str]:
         """The broker configuration this node runs with."""
-        listeners = f"PLAINTEXT://{LOOPBACK}:{self.broker_port},CONTROLLER://{LOOPBACK}:{self.controller_port}"
+        client = self.listener
+        listeners = f"{client}://{LOOPBACK}:{self.broker_port},CONTROLLER://{LOOPBACK}:{self.controller_port}"
         values = {
             "process.roles": "broker,controller",
             "node.id": str(self.node_id),
             "controller.quorum.voters": self.voters,
             "listeners": listeners,
-            "advertised.listeners": f"PLAINTEXT://{LOOPBACK}:{self.broker_port}",
+            "advertised.listeners": f"{client}://{LOOPBACK}:{self.broker_port}",
             "controller.listener.names": "CONTROLLER",
             "inter.broker.listener.name": "PLAINTEXT",
             "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
@@ -241,6 +348,8 @@ class KafkaNode:
             "num.network.threads": "2",
             "num.io.threads": "2",
         }
+        if self.security:
+            values |= self.security.properties()
         return values | self.config
 
     def _cluster_id(self) -> str:
@@ -253,18 +362,39 @@ class KafkaNode:
         id_file.write_text(cluster_id + "\n")
         return cluster_id
 
+    def _check_formatted_users(self, users: set[str]) -> None:
+        wanted = set(self.security.users) if self.security else set()
+        if wanted and not users:
+            raise KafkaStartError(
+                f"{self.data_dir} was formatted without SCRAM users, so a secure broker on it "
+                "could not log anyone in; start it without security, or use a fresh data dir "
+                "(for the local stack: down, remove the state dir's kafka/, up again)"
+            )
+        if not wanted <= users:
+            raise KafkaStartError(
+                f"{self.data_dir} was formatted with the SCRAM users {sorted(users)}; "
+                f"{sorted(wanted - users)} do not exist there (users are created only when a "
+                "data dir is formatted): use a fresh data dir"
+            )
+
     def _format(self, jars: Path) -> None:
-        if (self.data_dir / "data" / "meta.properties").is_file():
+        users = self.formatted_scram_users()
+        if users is not None:
+            self._check_formatted_users(users)
             return  # formatted before; skipping saves a JVM start
         # Static voters: format WITHOUT --standalone/--initial-controllers (an error from 4.1.1 on).
         argv = [java_binary(), "-Xmx256m", f"-Dlog4j2.configurationFile={TOOLS_LOG4J}"]
         argv += ["-cp", f"{jars}/*", "kafka.tools.StorageTool", "format"]
         argv += ["-t", self._cluster_id(), "-c", str(self.config_file), "--ignore-formatted"]
+        # KRaft has no SCRAM user until one is written to the metadata log; the admin's must be
+        # there before the first start, so every user is bootstrapped by the format.
+        argv += self.security.format_args() if self.security else []
         result = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
-            raise KafkaStartError(
-                f"formatting {self.data_dir} failed:\n{result.stdout}{result.stderr}"
-            )
+            # stdout lists the bootstrap records (salted SCRAM keys): only stderr is reported.
+            raise KafkaStartError(f"formatting {self.data_dir} failed:\n{result.stderr}")
+        if self.security:
+            (self.data_dir / SECURITY_MARKER).write_text(self.security.marker())
 
     def start(self) -> None:
         """Format the data dir if new and launch the broker detached; a running node stays."""
@@ -275,7 +405,10 @@ class KafkaNode:
                 raise KafkaStartError(f"port {port} is already in use; pick other ports")
         jars = ensure_jars()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.config_file.write_text(_properties(self.properties()))
+        # 600: in secure mode the file holds the admin's password (JAAS settings).
+        fd = os.open(self.config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(_properties(self.properties()))
         self._format(jars)
         argv = [java_binary(), *self.heap.split(), *JVM_OPTS]
         argv += [
@@ -335,8 +468,8 @@ async def _wait_port(node: KafkaNode, deadline: float) -> None:
         await asyncio.sleep(0.1)
 
 
-async def _broker_ids(bootstrap: str) -> set[int]:
-    admin = clients.admin(bootstrap, request_timeout_ms=5000)
+async def _broker_ids(bootstrap: str, options: dict[str, Any]) -> set[int]:
+    admin = clients.admin(bootstrap, request_timeout_ms=5000, **options)
     try:
         await admin.start()
         info = await admin.describe_cluster()
@@ -345,12 +478,14 @@ async def _broker_ids(bootstrap: str) -> set[int]:
         await admin.close()
 
 
-async def _wait_metadata(bootstrap: str, expected: set[int], deadline: float) -> None:
+async def _wait_metadata(
+    bootstrap: str, expected: set[int], deadline: float, options: dict[str, Any]
+) -> None:
     loop = asyncio.get_running_loop()
     seen: set[int] | str = set()
     while loop.time() < deadline:
         try:
-            seen = await asyncio.wait_for(_broker_ids(bootstrap), timeout=10)
+            seen = await asyncio.wait_for(_broker_ids(bootstrap, options), timeout=10)
         except Exception as exc:
             seen = repr(exc)
         if isinstance(seen, set) and expected <= seen:
@@ -361,10 +496,10 @@ async def _wait_metadata(bootstrap: str, expected: set[int], deadline: float) ->
     )
 
 
-async def _coordinator_found(bootstrap: str) -> bool:
+async def _coordinator_found(bootstrap: str, options: dict[str, Any]) -> bool:
     # FindCoordinator makes the broker create __consumer_offsets (auto-create of user topics is
     # off, internal topics are exempt); it answers COORDINATOR_NOT_AVAILABLE until that is done.
-    admin = clients.admin(bootstrap, request_timeout_ms=5000)
+    admin = clients.admin(bootstrap, request_timeout_ms=5000, **options)
     try:
         await admin.start()
         await admin.find_coordinator(WARMUP_GROUP)
@@ -373,7 +508,7 @@ async def _coordinator_found(bootstrap: str) -> bool:
         await admin.close()
 
 
-async def _joined(bootstrap: str) -> bool:
+async def _joined(bootstrap: str, options: dict[str, Any]) -> bool:
     # A real JoinGroup/SyncGroup round trip, on a topic that exists in every cluster, so that a
     # test's first group join finds a coordinator that is loaded and answering.
     consumer = clients.consumer(
@@ -382,6 +517,7 @@ async def _joined(bootstrap: str) -> bool:
         group_id=WARMUP_GROUP,
         enable_auto_commit=False,
         request_timeout_ms=10000,
+        **options,
     )
     try:
         await consumer.start()
@@ -394,14 +530,14 @@ async def _joined(bootstrap: str) -> bool:
         await consumer.stop()
 
 
-async def _warm_up_group(bootstrap: str, deadline: float) -> None:
+async def _warm_up_group(bootstrap: str, deadline: float, options: dict[str, Any]) -> None:
     loop = asyncio.get_running_loop()
     last: object = None
     for step in (_coordinator_found, _joined):
         while True:
             try:
                 remaining = max(1.0, deadline - loop.time())
-                if await asyncio.wait_for(step(bootstrap), timeout=remaining):
+                if await asyncio.wait_for(step(bootstrap, options), timeout=remaining):
                     break
             except Exception as exc:
                 last = exc
@@ -413,14 +549,18 @@ async def _warm_up_group(bootstrap: str, deadline: float) -> None:
 
 
 async def wait_nodes_ready(nodes: list[KafkaNode], timeout: float = 90.0) -> None:  # noqa: ASYNC109
-    """Wait until every node serves and each one's metadata lists them all; warm up a group."""
+    """Wait until every node serves and each one's metadata lists them all; warm up a group.
+
+    A secure node is asked as its admin (the super user).
+    """
     deadline = asyncio.get_running_loop().time() + timeout
+    options = nodes[0].client_options()
     for node in nodes:
         await _wait_port(node, deadline)
     expected = {node.node_id for node in nodes}
     for node in nodes:
-        await _wait_metadata(node.bootstrap, expected, deadline)
-    await _warm_up_group(",".join(node.bootstrap for node in nodes), deadline)
+        await _wait_metadata(node.bootstrap, expected, deadline, options)
+    await _warm_up_group(",".join(node.bootstrap for node in nodes), deadline, options)
 
 
 class KafkaCluster:
@@ -430,7 +570,14 @@ class KafkaCluster:
     (heartbeat 2 s / session 9 s) so that a SIGKILLed broker is fenced within ~4 s.
     """
 
-    def __init__(self, base_dir: Path, *, size: int = 3, heap: str = CLUSTER_HEAP) -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        *,
+        size: int = 3,
+        heap: str = CLUSTER_HEAP,
+        security: BrokerSecurity | None = None,
+    ) -> None:
         self.base_dir = Path(base_dir).resolve()
         self.base_dir.mkdir(parents=True, exist_ok=True)
         ports = [(free_port(), free_port()) for _ in range(size)]
@@ -460,6 +607,7 @@ class KafkaCluster:
                 heap=heap,
                 cluster_id=cluster_id,
                 config=dict(replicated),
+                security=security,
             )
             for i, (broker, ctl) in enumerate(ports, start=1)
         ]

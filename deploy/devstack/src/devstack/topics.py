@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from devstack import clients
@@ -20,9 +20,14 @@ class ProvisioningError(RuntimeError):
 
 
 @contextlib.asynccontextmanager
-async def admin_client(bootstrap: str) -> AsyncIterator[Any]:
-    """A started ``AIOKafkaAdminClient`` for ``bootstrap``, closed on exit."""
-    admin = clients.admin(bootstrap, request_timeout_ms=30000)
+async def admin_client(
+    bootstrap: str, client_options: Mapping[str, Any] | None = None
+) -> AsyncIterator[Any]:
+    """A started ``AIOKafkaAdminClient`` for ``bootstrap``, closed on exit.
+
+    ``client_options`` are aiokafka's security arguments (a secure broker's admin login).
+    """
+    admin = clients.admin(bootstrap, request_timeout_ms=30000, **(client_options or {}))
     await admin.start()
     try:
         yield admin
@@ -91,14 +96,16 @@ async def provision_topics(
     partitions: int,
     replication: int,
     min_insync: int | None = None,
+    client_options: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Create each missing topic of ``specs``, leave existing ones alone; returns those created.
 
     Each topic gets ``retention.ms`` from its spec (-1 keeps every event) and, when given,
     ``min.insync.replicas``. Afterwards every spec's topic is verified to exist with leaders.
+    ``client_options`` log in on a secure broker (as its admin: creating topics is the admin's).
     """
     wanted = {spec.name: _topic_configs(spec.retention_ms, min_insync) for spec in specs}
-    async with admin_client(bootstrap) as admin:
+    async with admin_client(bootstrap, client_options) as admin:
         existing = set(await admin.list_topics())
         missing = {name: cfg for name, cfg in wanted.items() if name not in existing}
         created = await _create(admin, missing, partitions, replication)
@@ -107,10 +114,15 @@ async def provision_topics(
 
 
 async def create_topic(
-    bootstrap: str, name: str, partitions: int = 3, *, replication: int = 1
+    bootstrap: str,
+    name: str,
+    partitions: int = 3,
+    *,
+    replication: int = 1,
+    client_options: Mapping[str, Any] | None = None,
 ) -> str:
     """Create one topic (kept forever), wait until its partitions have leaders; returns the name."""
-    async with admin_client(bootstrap) as admin:
+    async with admin_client(bootstrap, client_options) as admin:
         await _create(admin, {name: {"retention.ms": "-1"}}, partitions, replication)
         await wait_topics(admin, [name])
     return name

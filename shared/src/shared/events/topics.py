@@ -95,6 +95,31 @@ DOMAIN_TOPICS: tuple[str, ...] = (
 # Every consuming service has one dead-letter topic, "<consumer>.dlq".
 CONSUMERS: tuple[str, ...] = ("inspection", "charity", "notify", "views")
 
+# The topics each service reads, for the broker's ACLs (provisioning cannot compose the services
+# to ask them). A test compares it with what each service's handlers subscribe to; views' rebuild
+# readers and status page read the same topics as its live consumer.
+CONSUMES: dict[str, tuple[str, ...]] = {
+    "inspection": (ELDERCARE_INSTITUTIONS,),
+    "eldercare": (),
+    "charity": (ELDERCARE_ELDERS, ELDERCARE_INSTITUTIONS),
+    "notify": (
+        CHARITY_DISBURSEMENTS,
+        CHARITY_RECONCILIATIONS,
+        ELDERCARE_INSTITUTIONS,
+        ELDERCARE_MEAL_POINTS,
+        ELDERCARE_MISSING_CASES,
+        ELDERCARE_VOLUNTEER_CORPS,
+        INSPECTION_HAZARDS,
+        INSPECTION_LEADERS,
+        INSPECTION_WORK_NOTICES,
+    ),
+    # views reads every domain topic: its projections and dashboard span all departments.
+    "views": DOMAIN_TOPICS,
+}
+
+# Integrators' consumer groups must start with this (the broker lets them use no other group).
+INTEGRATOR_GROUP_PREFIX = "integrator."
+
 # DLQs keep 30 days: long enough to inspect and replay, short enough to bound a poison flood.
 DLQ_RETENTION_MS = 30 * 24 * 3600 * 1000
 
@@ -102,6 +127,11 @@ DLQ_RETENTION_MS = 30 * 24 * 3600 * 1000
 def dlq_topic(consumer: str) -> str:
     """The dead-letter topic of a consumer."""
     return f"{consumer}.dlq"
+
+
+def integrator_readable(spec: TopicSpec) -> bool:
+    """Whether an integrator may read a topic: not a DLQ, not restricted, not ``notify.*``."""
+    return not (spec.is_dlq or spec.restricted or spec.producer == "notify")
 
 
 def all_topics() -> list[TopicSpec]:
