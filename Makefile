@@ -13,8 +13,11 @@ help:  ## list the targets
 install:  ## uv, the venv, the Kafka jars, PostgreSQL binaries (what is missing)
 	@bash deploy/install.sh
 
-up: install  ## start Kafka, PostgreSQL and every service in the background
-	@$(PY) -m devstack up
+# SECURE=1 (or DEVSTACK_SECURE=1 in the environment): the broker with SASL/SCRAM and ACLs.
+SECURE_ENV = $(if $(SECURE),DEVSTACK_SECURE=$(SECURE) ,)
+
+up: install  ## start Kafka, PostgreSQL and every service in the background (SECURE=1: SASL + ACLs)
+	@$(SECURE_ENV)$(PY) -m devstack up
 
 down:  ## stop the local stack; no process is left behind
 	@$(PY) -m devstack down
@@ -23,7 +26,7 @@ status:  ## what runs where
 	@$(PY) -m devstack status
 
 demo: install  ## start the stack, load the 2024 demo year through the public APIs, print the report
-	@$(PY) -m devstack up
+	@$(SECURE_ENV)$(PY) -m devstack up
 	@$(PY) -m demo load
 
 test: install  ## every test against one real Kafka broker and one PostgreSQL

@@ -21,7 +21,8 @@ from aiokafka.errors import (
 from devstack import clients
 from devstack.acls import INTEGRATOR, SERVICES, Acl, Operation, Resource, platform_acls, sync_acls
 from devstack.kafka import ADMIN_PRINCIPAL, BrokerSecurity, KafkaNode
-from devstack.topics import admin_client, provision_topics
+from devstack.provision import ProvisionConfig, provision_acls, provision_all_topics
+from devstack.topics import ProvisioningError, admin_client, provision_topics
 from shared.events.topics import all_topics
 from shared.kafka import make_producer
 from shared.kafka_security import KafkaSecurity
@@ -230,3 +231,30 @@ async def test_sync_acls_is_idempotent_and_removes_what_is_no_longer_derived(bro
     assert repaired.created == []
     with pytest.raises(TopicAuthorizationFailedError):
         await read_one(broker, INTEGRATOR, "eldercare.wristbands", group=None)
+
+
+async def test_the_init_jobs_provision_logs_in_as_admin_and_keeps_the_acls(broker, security):
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+        "KAFKA_TOPIC_PARTITIONS": "1",
+        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        "KAFKA_SASL_USERNAME": ADMIN_PRINCIPAL,
+        "KAFKA_SASL_PASSWORD": security.users[ADMIN_PRINCIPAL],
+    }
+    cfg = ProvisionConfig.from_env(env)
+    names, created = await provision_all_topics(cfg)
+    assert (len(names), created) == (len(all_topics()), [])
+    assert await provision_acls(cfg) == (
+        f"ACLs ready: {len(platform_acls())} bindings, 0 created, 0 removed"
+    )
+    with pytest.raises(ProvisioningError):
+        await provision_acls(
+            ProvisionConfig.from_env(
+                {
+                    **env,
+                    "KAFKA_SASL_USERNAME": "views",
+                    "KAFKA_SASL_PASSWORD": security.users["views"],
+                }
+            )
+        )

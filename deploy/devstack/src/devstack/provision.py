@@ -6,8 +6,12 @@
    and ``KAFKA_REPLICATION_FACTOR`` replicas (default 1); ``min.insync.replicas`` is 2 when the
    replication factor is 3 or more. ``KAFKA_TOPIC_PREFIX`` (default empty) is prepended to every
    name, as the services prepend it.
+   With ``KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT`` (or ``SASL_SSL``) it logs in as
+   ``KAFKA_SASL_USERNAME`` / ``KAFKA_SASL_PASSWORD`` (``KAFKA_SASL_MECHANISM``, default
+   SCRAM-SHA-512), which must be the broker's super user, and then makes the broker's ACLs of
+   every service and of the integrator equal to those ``devstack.acls`` derives.
 2. Migrates each service whose ``<SERVICE>_DATABASE_URL`` is set: ``python -m <service> migrate``
-   with ``DATABASE_URL`` and ``DB_SCHEMA=<service>`` in its environment.
+   with ``DATABASE_URL`` and ``DB_SCHEMA=<service>`` in its environment (and no Kafka login).
 
 It prints what it did and exits non-zero if anything failed. This module must work inside the
 service image, where the repository is absent: it imports nothing that looks for it
@@ -27,14 +31,24 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
 from devstack import clients
 from devstack.console import say
-from devstack.topics import ProvisioningError, provision_topics
+from devstack.topics import ProvisioningError, admin_client, provision_topics
+from shared.kafka_security import DEFAULT_MECHANISM, KafkaSecurity
 
 # The services, in the order they are migrated (mirrors devstack.stack.SERVICES).
 SERVICES: tuple[str, ...] = ("inspection", "eldercare", "charity", "notify", "views")
 BROKER_WAIT = 120.0
 MIGRATE_TIMEOUT = 600.0
+# The provisioner's own Kafka login: never handed down to the migrations it runs.
+KAFKA_LOGIN = (
+    "KAFKA_SECURITY_PROTOCOL",
+    "KAFKA_SASL_MECHANISM",
+    "KAFKA_SASL_USERNAME",
+    "KAFKA_SASL_PASSWORD",
+)
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -57,6 +71,7 @@ class ProvisionConfig:
     topic_prefix: str = ""
     databases: dict[str, str] = dataclasses.field(default_factory=dict)
     broker_wait: float = BROKER_WAIT
+    security: KafkaSecurity = dataclasses.field(default_factory=KafkaSecurity)
 
     @property
     def min_insync(self) -> int | None:
@@ -81,11 +96,24 @@ class ProvisionConfig:
             topic_prefix=env.get("KAFKA_TOPIC_PREFIX", ""),
             databases=databases,
             broker_wait=float(_int(env, "PROVISION_BROKER_WAIT", int(BROKER_WAIT))),
+            security=_security(env),
         )
 
 
-async def _broker_answers(bootstrap: str) -> None:
-    admin = clients.admin(bootstrap, request_timeout_ms=10000)
+def _security(env: Mapping[str, str]) -> KafkaSecurity:
+    try:
+        return KafkaSecurity(
+            protocol=env.get("KAFKA_SECURITY_PROTOCOL", "").strip() or "PLAINTEXT",
+            mechanism=env.get("KAFKA_SASL_MECHANISM", "").strip() or DEFAULT_MECHANISM,
+            username=env.get("KAFKA_SASL_USERNAME", "").strip(),
+            password=SecretStr(env.get("KAFKA_SASL_PASSWORD", "")),
+        )
+    except ValueError as exc:
+        raise ProvisioningError(f"Kafka login settings: {exc}") from None
+
+
+async def _broker_answers(bootstrap: str, security: KafkaSecurity) -> None:
+    admin = clients.admin(bootstrap, request_timeout_ms=10000, **security.client_options())
     try:
         await admin.start()
         await admin.list_topics()
@@ -94,13 +122,17 @@ async def _broker_answers(bootstrap: str) -> None:
             await admin.close()
 
 
-async def wait_for_broker(bootstrap: str, timeout: float) -> float:  # noqa: ASYNC109
+async def wait_for_broker(
+    bootstrap: str,
+    timeout: float,  # noqa: ASYNC109
+    security: KafkaSecurity | None = None,
+) -> float:
     """Wait until the broker lists its topics; returns the seconds it took."""
     started = time.monotonic()
     last: BaseException | None = None
     while True:
         try:
-            await _broker_answers(bootstrap)
+            await _broker_answers(bootstrap, security or KafkaSecurity())
         except Exception as exc:  # any failure means "not yet"
             last = exc
         else:
@@ -116,8 +148,10 @@ async def provision_all_topics(cfg: ProvisionConfig) -> tuple[list[str], list[st
     """Wait for the broker, create what is missing; returns (every topic name, those created)."""
     from shared.events.topics import all_topics
 
-    took = await wait_for_broker(cfg.bootstrap, cfg.broker_wait)
-    say(f"devstack: Kafka at {cfg.bootstrap} answered after {took:.1f}s")
+    took = await wait_for_broker(cfg.bootstrap, cfg.broker_wait, cfg.security)
+    say(
+        f"devstack: Kafka at {cfg.bootstrap} answered after {took:.1f}s ({cfg.security.describe()})"
+    )
     specs = [dataclasses.replace(s, name=cfg.topic_prefix + s.name) for s in all_topics()]
     try:
         created = await provision_topics(
@@ -126,12 +160,30 @@ async def provision_all_topics(cfg: ProvisionConfig) -> tuple[list[str], list[st
             partitions=cfg.partitions,
             replication=cfg.replication,
             min_insync=cfg.min_insync,
+            client_options=cfg.security.client_options(),
         )
     except ProvisioningError:
         raise
     except Exception as exc:
         raise ProvisioningError(f"provisioning topics on {cfg.bootstrap} failed: {exc!r}") from exc
     return [s.name for s in specs], created
+
+
+async def provision_acls(cfg: ProvisionConfig) -> str:
+    """Make the broker's ACLs equal the derived ones (SASL only); returns what it did."""
+    from devstack.acls import platform_acls, sync_acls
+
+    if not cfg.security.sasl:
+        return "ACLs: not managed (PLAINTEXT: the broker has no principals)"
+    try:
+        async with admin_client(cfg.bootstrap, cfg.security.client_options()) as admin:
+            synced = await sync_acls(admin, platform_acls(topic_prefix=cfg.topic_prefix))
+    except Exception as exc:
+        raise ProvisioningError(f"provisioning ACLs on {cfg.bootstrap} failed: {exc!r}") from exc
+    return (
+        f"ACLs ready: {synced.kept + len(synced.created)} bindings, "
+        f"{len(synced.created)} created, {len(synced.deleted)} removed"
+    )
 
 
 def _tail(text: str, lines: int = 30) -> str:
@@ -141,7 +193,7 @@ def _tail(text: str, lines: int = 30) -> str:
 def migrate(service: str, database_url: str, timeout: float = MIGRATE_TIMEOUT) -> list[str]:
     """Run ``python -m <service> migrate`` on ``database_url``; returns the migrations applied."""
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in KAFKA_LOGIN},
         "SERVICE_NAME": service,
         "DATABASE_URL": database_url,
         "DB_SCHEMA": service,
@@ -180,6 +232,7 @@ def provision(cfg: ProvisionConfig) -> int:
     )
     names, created = asyncio.run(provision_all_topics(cfg))
     say(f"devstack: {len(names)} topics ready, {len(created)} created: {', '.join(created) or '-'}")
+    say(f"devstack: {asyncio.run(provision_acls(cfg))}")
     failed: list[str] = []
     for service in SERVICES:
         url = cfg.databases.get(service)

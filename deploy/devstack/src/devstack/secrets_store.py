@@ -48,6 +48,8 @@ VAULT_SERVICES: tuple[str, ...] = ("eldercare", "charity", "notify")
 PEPPER_SERVICES: tuple[str, ...] = ("eldercare", "charity")
 # The sections of secrets.json.
 _SECTIONS = ("db_passwords", "vault_keys", "pii_peppers")
+# Secure mode: {principal: password} of the broker's SCRAM users (admin, each service, integrator).
+KAFKA_CREDENTIALS_FILE = "kafka-credentials.json"
 # Before per-service keys, one VAULT_KEY/PII_PEPPER shared by every service lived in keys.env.
 LEGACY_KEYS_FILE = "keys.env"
 RETIRED_KEYS_FILE = "keys.env.retired"
@@ -156,6 +158,19 @@ def ensure_secrets(state_dir: Path, services: tuple[str, ...]) -> StackSecrets:
         vault_keys={s: sections["vault_keys"][s] for s in VAULT_SERVICES if s in services},
         pii_peppers={s: sections["pii_peppers"][s] for s in PEPPER_SERVICES if s in services},
     )
+
+
+def ensure_kafka_credentials(state_dir: Path, principals: tuple[str, ...]) -> dict[str, str]:
+    """``{principal: password}`` of the secure broker's users, generated once and kept (600).
+
+    The broker learns them when its data dir is formatted; a password changed here afterwards
+    would no longer match, so existing ones are never rotated.
+    """
+    path = state_dir / KAFKA_CREDENTIALS_FILE
+    values = _strings(_load_object(path))
+    if _fill(values, principals, new_token) or not path.exists():
+        write_private(path, json.dumps(values, indent=2, sort_keys=True) + "\n")
+    return {name: values[name] for name in principals}
 
 
 def retire_legacy_keys(state_dir: Path) -> Path | None:

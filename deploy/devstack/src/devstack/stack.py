@@ -3,6 +3,10 @@
 The stack: one Kafka broker, one PostgreSQL cluster, the notify dev sinks (SMTP + HTTP, so that
 nothing the sandbox sends reaches a real person), and every installed service.
 
+``DEVSTACK_SECURE=1`` (``make up SECURE=1``) runs the broker in the production-like secure mode:
+SASL/SCRAM-SHA-512 with the ACL authorizer, one principal per service (own password from
+``kafka-credentials.json``), the integrator's, and ACLs derived by ``devstack.acls``.
+
 ``up`` is idempotent: a part that already runs (its recorded pid is alive and its port answers)
 is reused, secrets and tokens are generated once and kept. ``down`` stops everything and then
 sweeps any process that still references the state directory, so nothing is left behind.
@@ -22,11 +26,17 @@ from typing import Any
 
 from devstack import processes
 from devstack.console import pad, say
-from devstack.kafka import KafkaNode
+from devstack.kafka import ADMIN_PRINCIPAL, BrokerSecurity, KafkaNode, KafkaStartError
 from devstack.paths import REPO_ROOT, state_dir
 from devstack.ports import LOOPBACK, port_open
 from devstack.postgres import PostgresCluster
-from devstack.secrets_store import StackSecrets, ensure_secrets, retire_legacy_keys
+from devstack.secrets_store import (
+    KAFKA_CREDENTIALS_FILE,
+    StackSecrets,
+    ensure_kafka_credentials,
+    ensure_secrets,
+    retire_legacy_keys,
+)
 
 SERVICES: tuple[str, ...] = ("inspection", "eldercare", "charity", "notify", "views")
 SERVICE_PORTS = {
@@ -52,8 +62,16 @@ READY_TIMEOUT = 120.0
 SINKS_MODULE = "notify.sinks"
 SINK_SMTP_PORT = 8125
 SINK_HTTP_PORT = 8126
-# Vault secrets a service gets only when they are its own (never inherited from the shell).
+# Secrets a service gets only when they are its own (never inherited from the shell): vault keys,
+# and the Kafka login (secure mode sets each service's own; plain mode none).
 _VAULT_ENV = ("VAULT_KEY", "PII_PEPPER")
+_KAFKA_LOGIN_ENV = (
+    "KAFKA_SECURITY_PROTOCOL",
+    "KAFKA_SASL_MECHANISM",
+    "KAFKA_SASL_USERNAME",
+    "KAFKA_SASL_PASSWORD",
+)
+INTEGRATOR_PRINCIPAL = "integrator"
 # Set in every service's environment so that ``down`` can find strays by environment too.
 OWNER_ENV = "DEVSTACK_OWNER"
 
@@ -61,6 +79,10 @@ OWNER_ENV = "DEVSTACK_OWNER"
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _selected_services() -> tuple[str, ...]:
@@ -89,13 +111,14 @@ class StackConfig:
     sink_smtp_port: int = SINK_SMTP_PORT
     sink_http_port: int = SINK_HTTP_PORT
     ready_timeout: float = READY_TIMEOUT
+    secure: bool = False
 
     @classmethod
     def from_env(cls) -> StackConfig:
         """Read ``DEVSTACK_STATE_DIR``, ``KAFKA_PORT``, ``PG_PORT``, ``<SERVICE>_PORT``, ... .
 
-        Also ``NOTIFY_SINK_SMTP_PORT`` / ``NOTIFY_SINK_HTTP_PORT`` and ``DEVSTACK_READY_TIMEOUT``
-        (seconds a started process gets to answer).
+        Also ``NOTIFY_SINK_SMTP_PORT`` / ``NOTIFY_SINK_HTTP_PORT``, ``DEVSTACK_READY_TIMEOUT``
+        (seconds a started process gets to answer) and ``DEVSTACK_SECURE`` (1: SASL and ACLs).
         """
         return cls(
             state_dir=state_dir(),
@@ -109,6 +132,7 @@ class StackConfig:
             sink_smtp_port=_env_int("NOTIFY_SINK_SMTP_PORT", SINK_SMTP_PORT),
             sink_http_port=_env_int("NOTIFY_SINK_HTTP_PORT", SINK_HTTP_PORT),
             ready_timeout=float(_env_int("DEVSTACK_READY_TIMEOUT", int(READY_TIMEOUT))),
+            secure=_env_flag("DEVSTACK_SECURE"),
         )
 
     @property
@@ -124,14 +148,30 @@ class StackConfig:
         """Base URL of the HTTP sink, whose ``/`` page lists what the sandbox sent."""
         return f"http://{LOOPBACK}:{self.sink_http_port}"
 
+    @property
+    def kafka_credentials_file(self) -> Path:
+        """``{principal: password}`` of the secure broker's users."""
+        return self.state_dir / KAFKA_CREDENTIALS_FILE
+
+    def kafka_principals(self) -> tuple[str, ...]:
+        """The secure broker's users: the admin, every service, the integrator."""
+        return (ADMIN_PRINCIPAL, *SERVICES, INTEGRATOR_PRINCIPAL)
+
+    def broker_security(self) -> BrokerSecurity | None:
+        """Secure mode's users (passwords made once, kept in the state dir); None when plain."""
+        if not self.secure:
+            return None
+        return BrokerSecurity(ensure_kafka_credentials(self.state_dir, self.kafka_principals()))
+
     def kafka_node(self) -> KafkaNode:
-        """The stack's single broker (data in ``<state>/kafka``)."""
+        """The stack's single broker (data in ``<state>/kafka``), secure when asked to be."""
         return KafkaNode(
             node_id=1,
             broker_port=self.kafka_port,
             controller_port=self.controller_port,
             data_dir=self.state_dir / "kafka",
             log_file=self.logs_dir / "kafka.log",
+            security=self.broker_security(),
         )
 
     def postgres(self) -> PostgresCluster:
@@ -173,12 +213,31 @@ def _is_sinks(pid: int | None, cfg: StackConfig) -> bool:
     return _is_ours(pid, ["-m", SINKS_MODULE], cfg)
 
 
+def _runs_secure(node: KafkaNode) -> bool:
+    try:
+        return "\nauthorizer.class.name=" in "\n" + node.config_file.read_text()
+    except OSError:
+        return False
+
+
+def _mode(secure: bool) -> str:
+    return "secure (SASL/SCRAM + ACLs)" if secure else "plain (PLAINTEXT)"
+
+
 def _start_kafka(cfg: StackConfig) -> KafkaNode:
     node = cfg.kafka_node()
     if node.pid is not None and port_open(cfg.kafka_port):
+        running = _runs_secure(node)
+        if running != cfg.secure:
+            # Switching would restart a broker others may be using: only on request.
+            raise KafkaStartError(
+                f"the running broker (pid {node.pid}) is {_mode(running)}, not "
+                f"{_mode(cfg.secure)}: `make down` first, or keep its mode "
+                f"({'SECURE=1' if running else 'without SECURE'})"
+            )
         say(f"devstack: Kafka already runs (pid {node.pid}), reusing it")
         return node
-    say(f"devstack: starting Kafka on {LOOPBACK}:{cfg.kafka_port} ...")
+    say(f"devstack: starting Kafka ({_mode(cfg.secure)}) on {LOOPBACK}:{cfg.kafka_port} ...")
     node.start()
     return node
 
@@ -197,7 +256,8 @@ def _start_postgres(cfg: StackConfig) -> PostgresCluster:
 async def _prepare(
     cfg: StackConfig, node: KafkaNode, pg: PostgresCluster, sec: StackSecrets
 ) -> None:
-    from devstack.topics import provision_topics
+    from devstack.acls import platform_acls, sync_acls
+    from devstack.topics import admin_client, provision_topics
     from shared.events.topics import all_topics
 
     await node.wait_ready(timeout=90)
@@ -210,8 +270,16 @@ async def _prepare(
         partitions=cfg.partitions,
         replication=cfg.replication,
         min_insync=2 if cfg.replication >= 3 else None,
+        client_options=node.client_options(),
     )
     say(f"devstack: topics ready ({len(created)} created)")
+    if node.security is not None:
+        async with admin_client(node.bootstrap, node.client_options()) as admin:
+            synced = await sync_acls(admin, platform_acls())
+        say(
+            f"devstack: ACLs ready ({synced.kept + len(synced.created)} bindings, "
+            f"{len(synced.created)} created, {len(synced.deleted)} removed)"
+        )
 
 
 def notify_demo_defaults() -> dict[str, str]:
@@ -230,8 +298,21 @@ def notify_demo_defaults() -> dict[str, str]:
     }
 
 
+def _kafka_login(cfg: StackConfig, name: str) -> dict[str, str]:
+    security = cfg.broker_security()
+    if security is None:
+        return {}
+    return {
+        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        "KAFKA_SASL_USERNAME": name,
+        "KAFKA_SASL_PASSWORD": security.users[name],
+    }
+
+
 def _service_env(cfg: StackConfig, name: str, sec: StackSecrets) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if k not in _VAULT_ENV}
+    private = (*_VAULT_ENV, *_KAFKA_LOGIN_ENV)
+    inherited = {k: v for k, v in os.environ.items() if k not in private}
     env = {
         **inherited,
         "SERVICE_NAME": name,
@@ -242,6 +323,7 @@ def _service_env(cfg: StackConfig, name: str, sec: StackSecrets) -> dict[str, st
         "KAFKA_BOOTSTRAP_SERVERS": f"{LOOPBACK}:{cfg.kafka_port}",
         "AUTH_TOKENS_FILE": str(cfg.state_dir / "tokens.json"),
         **sec.vault_env(name),
+        **_kafka_login(cfg, name),
         "DEMO_MODE": "1",
         "LOG_DIR": str(cfg.logs_dir),
         OWNER_ENV: str(cfg.state_dir),
@@ -407,6 +489,8 @@ def _print_table(cfg: StackConfig, state: dict[str, Any]) -> None:
     for key, address, pid in rows:
         say(f"  {pad(LABELS[key], 24)} {address:<34} pid {pid}")
     say(f"  {pad('令牌 tokens', 24)} {cfg.state_dir / 'tokens.json'}")
+    if kafka.get("secure"):
+        say(f"  {pad('Kafka 账号 SASL users', 24)} {cfg.kafka_credentials_file} (SCRAM-SHA-512)")
     say(f"  {pad('日志 logs', 24)} {cfg.logs_dir}")
 
 
@@ -460,7 +544,12 @@ def up(cfg: StackConfig) -> int:
     asyncio.run(_prepare(cfg, node, pg, sec))
     state: dict[str, Any] = {
         "state_dir": str(cfg.state_dir),
-        "kafka": {"pid": node.pid, "port": cfg.kafka_port, "controller_port": cfg.controller_port},
+        "kafka": {
+            "pid": node.pid,
+            "port": cfg.kafka_port,
+            "controller_port": cfg.controller_port,
+            "secure": cfg.secure,
+        },
         "postgres": {"pid": pg.pid, "port": cfg.pg_port, "database": DATABASE},
         "services": {},
     }
