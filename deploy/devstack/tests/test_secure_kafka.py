@@ -19,7 +19,16 @@ from aiokafka.errors import (
 )
 
 from devstack import clients
-from devstack.acls import INTEGRATOR, SERVICES, Acl, Operation, Resource, platform_acls, sync_acls
+from devstack.acls import (
+    INTEGRATOR,
+    SERVICES,
+    Acl,
+    Operation,
+    Resource,
+    platform_acls,
+    provision_access,
+    sync_acls,
+)
 from devstack.kafka import ADMIN_PRINCIPAL, BrokerSecurity, KafkaNode
 from devstack.provision import ProvisionConfig, provision_acls, provision_all_topics
 from devstack.topics import ProvisioningError, admin_client, provision_topics
@@ -58,7 +67,7 @@ async def broker(devstack_tmp, security):
             node.bootstrap, all_topics(), partitions=1, replication=1, client_options=admin
         )
         async with admin_client(node.bootstrap, admin) as client:
-            await sync_acls(client, platform_acls())
+            await provision_access(client, bootstrap=node.bootstrap, users=security.others())
         yield node
     finally:
         node.stop()
@@ -233,7 +242,8 @@ async def test_sync_acls_is_idempotent_and_removes_what_is_no_longer_derived(bro
         await read_one(broker, INTEGRATOR, "eldercare.wristbands", group=None)
 
 
-async def test_the_init_jobs_provision_logs_in_as_admin_and_keeps_the_acls(broker, security):
+async def test_the_init_jobs_provision_sets_passwords_and_keeps_the_acls(broker, security):
+    new_password = secrets.token_urlsafe(18)
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
         "KAFKA_TOPIC_PARTITIONS": "1",
@@ -241,20 +251,34 @@ async def test_the_init_jobs_provision_logs_in_as_admin_and_keeps_the_acls(broke
         "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
         "KAFKA_SASL_USERNAME": ADMIN_PRINCIPAL,
         "KAFKA_SASL_PASSWORD": security.users[ADMIN_PRINCIPAL],
+        "ELDERCARE_KAFKA_PASSWORD": new_password,  # a rotation: only eldercare's changes
     }
     cfg = ProvisionConfig.from_env(env)
     names, created = await provision_all_topics(cfg)
     assert (len(names), created) == (len(all_topics()), [])
-    assert await provision_acls(cfg) == (
-        f"ACLs ready: {len(platform_acls())} bindings, 0 created, 0 removed"
-    )
+    done = await provision_acls(cfg)
+    assert done.startswith("1 SCRAM users set (eldercare); ACLs ready:")
+    assert f"{len(platform_acls())} bindings, 0 created, 0 removed" in done
+    assert "INSPECTION_KAFKA_PASSWORD" in done, "the ones not given are named"
+
+    try:
+        rotated = KafkaSecurity.sasl_scram("eldercare", new_password)
+        producer = make_producer(broker.bootstrap, client_id="t", security=rotated)
+        await producer.start()
+        try:
+            await producer.send_and_wait("eldercare.meals", b"{}", key=b"k")
+        finally:
+            await producer.stop()
+        with pytest.raises(KafkaConnectionError):
+            await produce(broker, "eldercare", "eldercare.meals")  # the old password is gone
+    finally:  # the other tests of the module log in with the first password
+        restore = {**env, "ELDERCARE_KAFKA_PASSWORD": security.users["eldercare"]}
+        await provision_acls(ProvisionConfig.from_env(restore))
+
+    as_views = {
+        **env,
+        "KAFKA_SASL_USERNAME": "views",
+        "KAFKA_SASL_PASSWORD": security.users["views"],
+    }
     with pytest.raises(ProvisioningError):
-        await provision_acls(
-            ProvisionConfig.from_env(
-                {
-                    **env,
-                    "KAFKA_SASL_USERNAME": "views",
-                    "KAFKA_SASL_PASSWORD": security.users["views"],
-                }
-            )
-        )
+        await provision_acls(ProvisionConfig.from_env(as_views))

@@ -81,8 +81,8 @@ def test_a_data_dir_formatted_without_scram_users_is_refused_before_starting(tmp
     (node.data_dir / "data" / "meta.properties").write_text("version=1\n")
     with pytest.raises(KafkaStartError, match="formatted without SCRAM users"):
         node.start()
-    (node.data_dir / "scram-users").write_text("SCRAM-SHA-512 admin\n")
-    with pytest.raises(KafkaStartError, match=r"\['views'\] do not exist"):
+    (node.data_dir / "scram-users").write_text("SCRAM-SHA-512 views\n")
+    with pytest.raises(KafkaStartError, match="without the admin"):
         node.start()
     assert node.pid is None
     assert _mode(node.config_file) == 0o600, "it holds the admin's password"

@@ -13,17 +13,23 @@ ACL grants. The grants follow from ``shared.events.topics``:
 * the admin (provisioning, the broker itself) is the super user and needs no ACL.
 
 ``sync_acls`` makes the broker's ACLs of these principals equal to the derived set: it creates
-what is missing and deletes what is no longer derived. This module imports nothing that needs
+what is missing and deletes what is no longer derived. ``upsert_scram_users`` gives each principal
+its SCRAM-SHA-512 password (only the admin's is bootstrapped when the storage is formatted), so a
+changed password takes effect on the next provisioning. This module imports nothing that needs
 the repository (it runs in the compose init job).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
+
+from pydantic import SecretStr
 
 from devstack import clients
 from shared.events.topics import (
@@ -32,12 +38,15 @@ from shared.events.topics import (
     all_topics,
     integrator_readable,
 )
+from shared.kafka_security import KafkaSecurity
 
 SERVICES: tuple[str, ...] = tuple(CONSUMES)
 INTEGRATOR = "integrator"
 CLUSTER_RESOURCE = "kafka-cluster"  # the one name a CLUSTER resource has
 ANY_HOST = "*"
 ALLOW = 3
+SCRAM_SHA_512 = 2  # ScramMechanism code of the protocol
+SCRAM_ITERATIONS = 4096  # Kafka's default and minimum for SCRAM-SHA-512
 
 
 class Resource(IntEnum):
@@ -224,3 +233,80 @@ async def _wait_applied(
             missing, extra = len(target - now), len(now - target)
             raise AclError(f"ACLs not applied in time: {missing} missing, {extra} extra")
         await asyncio.sleep(0.1)
+
+
+def scram_upsertion(
+    name: str, password: str, *, salt: bytes | None = None, iterations: int = SCRAM_ITERATIONS
+) -> clients.ScramUpsertion:
+    """A SCRAM-SHA-512 credential as the broker stores it: salt and salted password, never clear."""
+    salt = salt or secrets.token_bytes(32)
+    # RFC 5802 Hi() is PBKDF2 with HMAC of the mechanism's hash; Kafka salts the UTF-8 password.
+    salted = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
+    return (name, SCRAM_SHA_512, iterations, salt, salted)
+
+
+async def upsert_scram_users(
+    admin: Any,
+    users: Mapping[str, str],
+    *,
+    bootstrap: str | None = None,
+    protocol: str = "SASL_PLAINTEXT",
+    timeout: float = 30.0,  # noqa: ASYNC109 - one deadline over several attempts
+) -> list[str]:
+    """Create or replace the SCRAM-SHA-512 credential of each user; returns their names.
+
+    With ``bootstrap``, one of them then logs in (retried until ``timeout``): brokers apply
+    credentials from the metadata log a moment after the controller accepted them.
+    """
+    if not users:
+        return []
+    request = clients.alter_scram_request([scram_upsertion(n, p) for n, p in users.items()])
+    response = await clients.send(admin, request)
+    for user, code, message, _tags in response.results:
+        _raise_on_error(code, message, f"AlterUserScramCredentials of {user}")
+    if bootstrap is not None:
+        name, password = next(iter(sorted(users.items())))
+        login = KafkaSecurity(protocol=protocol, username=name, password=SecretStr(password))
+        await _wait_login(bootstrap, login, timeout)
+    return sorted(users)
+
+
+async def _login(bootstrap: str, login: KafkaSecurity) -> None:
+    client = clients.admin(bootstrap, request_timeout_ms=5000, **login.client_options())
+    try:
+        await client.start()
+    finally:
+        await client.close()
+
+
+async def _wait_login(bootstrap: str, login: KafkaSecurity, timeout: float) -> None:  # noqa: ASYNC109
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            await _login(bootstrap, login)
+            return
+        except Exception as exc:
+            if loop.time() > deadline:
+                raise AclError(
+                    f"{login.username} still cannot log in after {timeout}s: {exc!r}"
+                ) from None
+        await asyncio.sleep(0.2)
+
+
+async def provision_access(
+    admin: Any,
+    *,
+    bootstrap: str,
+    users: Mapping[str, str],
+    topic_prefix: str = "",
+    protocol: str = "SASL_PLAINTEXT",
+) -> str:
+    """Give every principal its password and the derived ACLs; returns what was done."""
+    named = await upsert_scram_users(admin, users, bootstrap=bootstrap, protocol=protocol)
+    synced = await sync_acls(admin, platform_acls(topic_prefix=topic_prefix))
+    return (
+        f"{len(named)} SCRAM users set ({', '.join(named) or '-'}); ACLs ready: "
+        f"{synced.kept + len(synced.created)} bindings, {len(synced.created)} created, "
+        f"{len(synced.deleted)} removed"
+    )

@@ -7,6 +7,7 @@ which keeps ``import devstack.<anything>`` cheap for the pytest plugin.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 
@@ -81,3 +82,86 @@ async def send(admin: Any, request: Any) -> Any:
     """Send a protocol request through a started admin client; returns the parsed response."""
     # The admin client's public API has no ACL calls; its request path negotiates the version.
     return await admin._send_request(request)
+
+
+# (name, mechanism, iterations, salt, salted password)
+ScramUpsertion = tuple[str, int, int, bytes, bytes]
+
+
+@functools.cache
+def _alter_scram_struct() -> Any:
+    # AlterUserScramCredentials (KIP-554, API 51) is not among aiokafka's messages; v0 is the
+    # only version and is "flexible" (compact strings and arrays, tagged fields).
+    from aiokafka.protocol.api import RequestStruct, Response
+    from aiokafka.protocol.types import (
+        CompactArray,
+        CompactBytes,
+        CompactString,
+        Int8,
+        Int16,
+        Int32,
+        Schema,
+        TaggedFields,
+    )
+
+    class AlterUserScramCredentialsResponseV0(Response):
+        API_KEY = 51
+        API_VERSION = 0
+        SCHEMA = Schema(
+            ("throttle_time_ms", Int32),
+            (
+                "results",
+                CompactArray(
+                    ("user", CompactString("utf-8")),
+                    ("error_code", Int16),
+                    ("error_message", CompactString("utf-8")),
+                    ("tags", TaggedFields),
+                ),
+            ),
+            ("tags", TaggedFields),
+        )
+
+    class AlterUserScramCredentialsRequestV0(RequestStruct):
+        FLEXIBLE_VERSION = True
+        API_KEY = 51
+        API_VERSION = 0
+        RESPONSE_TYPE = AlterUserScramCredentialsResponseV0
+        SCHEMA = Schema(
+            (
+                "deletions",
+                CompactArray(
+                    ("name", CompactString("utf-8")), ("mechanism", Int8), ("tags", TaggedFields)
+                ),
+            ),
+            (
+                "upsertions",
+                CompactArray(
+                    ("name", CompactString("utf-8")),
+                    ("mechanism", Int8),
+                    ("iterations", Int32),
+                    ("salt", CompactBytes),
+                    ("salted_password", CompactBytes),
+                    ("tags", TaggedFields),
+                ),
+            ),
+            ("tags", TaggedFields),
+        )
+
+    return AlterUserScramCredentialsRequestV0
+
+
+def alter_scram_request(upsertions: list[ScramUpsertion]) -> Any:
+    """One AlterUserScramCredentials request creating or replacing these credentials."""
+    from aiokafka.protocol.api import Request
+
+    rows: list[tuple[Any, ...]] = [(*row, {}) for row in upsertions]
+
+    class _AlterScram(Request[Any]):
+        API_KEY = 51
+
+        def build(self, request_struct_class: Any) -> Any:
+            return request_struct_class([], rows, {})
+
+    # Request learns its struct classes from its generic argument; ours is made at run time.
+    _AlterScram._CLASSES = (_alter_scram_struct(),)
+    return _AlterScram()

@@ -162,8 +162,9 @@ class BrokerSecurity:
     """The secure mode of a node: SCRAM users (bootstrapped at format time), admin, ACLs on.
 
     ``users`` maps each principal's name to its password and must contain ``admin``, the broker's
-    own principal (inter-broker and controller connections) and the only super user. Every other
-    principal gets exactly what ACLs grant it. Names and passwords are restricted to URL-safe
+    own principal (inter-broker and controller connections) and the only super user; the format
+    creates the admin, provisioning (``devstack.acls.upsert_scram_users``) the others. Every
+    other principal gets exactly what ACLs grant it. Names and passwords are restricted to URL-safe
     characters: they are written into JAAS strings and ``--add-scram`` arguments.
     """
 
@@ -214,15 +215,21 @@ class BrokerSecurity:
         }
 
     def format_args(self) -> list[str]:
-        """``StorageTool format`` arguments creating every user's SCRAM credential."""
-        args: list[str] = []
-        for name, password in sorted(self.users.items()):
-            args += ["--add-scram", f"{SCRAM_MECHANISM}=[name={name},password={password}]"]
-        return args
+        """``StorageTool format`` arguments creating the admin's SCRAM credential.
+
+        Only the admin's: the broker (inter-broker logins) and provisioning need it before
+        anything else runs; provisioning then creates or updates every other user.
+        """
+        password = self.users[self.admin]
+        return ["--add-scram", f"{SCRAM_MECHANISM}=[name={self.admin},password={password}]"]
+
+    def others(self) -> dict[str, str]:
+        """Every user but the admin, ``{name: password}`` (what provisioning upserts)."""
+        return {name: pw for name, pw in self.users.items() if name != self.admin}
 
     def marker(self) -> str:
-        """What the data dir records about its SCRAM users (names only)."""
-        return f"{SCRAM_MECHANISM} {','.join(sorted(self.users))}\n"
+        """What the data dir records about the SCRAM users its format created (names only)."""
+        return f"{SCRAM_MECHANISM} {self.admin}\n"
 
 
 @dataclass
@@ -363,18 +370,18 @@ class KafkaNode:
         return cluster_id
 
     def _check_formatted_users(self, users: set[str]) -> None:
-        wanted = set(self.security.users) if self.security else set()
-        if wanted and not users:
+        if self.security is None:
+            return
+        if not users:
             raise KafkaStartError(
                 f"{self.data_dir} was formatted without SCRAM users, so a secure broker on it "
                 "could not log anyone in; start it without security, or use a fresh data dir "
                 "(for the local stack: down, remove the state dir's kafka/, up again)"
             )
-        if not wanted <= users:
+        if self.security.admin not in users:
             raise KafkaStartError(
-                f"{self.data_dir} was formatted with the SCRAM users {sorted(users)}; "
-                f"{sorted(wanted - users)} do not exist there (users are created only when a "
-                "data dir is formatted): use a fresh data dir"
+                f"{self.data_dir} was formatted with the SCRAM users {sorted(users)}, without "
+                f"the admin {self.security.admin!r}: use a fresh data dir"
             )
 
     def _format(self, jars: Path) -> None:
@@ -386,8 +393,8 @@ class KafkaNode:
         argv = [java_binary(), "-Xmx256m", f"-Dlog4j2.configurationFile={TOOLS_LOG4J}"]
         argv += ["-cp", f"{jars}/*", "kafka.tools.StorageTool", "format"]
         argv += ["-t", self._cluster_id(), "-c", str(self.config_file), "--ignore-formatted"]
-        # KRaft has no SCRAM user until one is written to the metadata log; the admin's must be
-        # there before the first start, so every user is bootstrapped by the format.
+        # KRaft has no SCRAM user until one is written to the metadata log: the admin's must be
+        # there before the first start, so the format writes it (the others come by provisioning).
         argv += self.security.format_args() if self.security else []
         result = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:

@@ -8,8 +8,10 @@
    name, as the services prepend it.
    With ``KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT`` (or ``SASL_SSL``) it logs in as
    ``KAFKA_SASL_USERNAME`` / ``KAFKA_SASL_PASSWORD`` (``KAFKA_SASL_MECHANISM``, default
-   SCRAM-SHA-512), which must be the broker's super user, and then makes the broker's ACLs of
-   every service and of the integrator equal to those ``devstack.acls`` derives.
+   SCRAM-SHA-512), which must be the broker's super user, sets the SCRAM-SHA-512 password of
+   each principal whose ``<PRINCIPAL>_KAFKA_PASSWORD`` is given (``INSPECTION`` … ``VIEWS``,
+   ``INTEGRATOR``), and makes the broker's ACLs of every service and of the integrator equal to
+   those ``devstack.acls`` derives.
 2. Migrates each service whose ``<SERVICE>_DATABASE_URL`` is set: ``python -m <service> migrate``
    with ``DATABASE_URL`` and ``DB_SCHEMA=<service>`` in its environment (and no Kafka login).
 
@@ -40,6 +42,8 @@ from shared.kafka_security import DEFAULT_MECHANISM, KafkaSecurity
 
 # The services, in the order they are migrated (mirrors devstack.stack.SERVICES).
 SERVICES: tuple[str, ...] = ("inspection", "eldercare", "charity", "notify", "views")
+# The principals whose SCRAM password provisioning sets from <PRINCIPAL>_KAFKA_PASSWORD.
+KAFKA_PRINCIPALS: tuple[str, ...] = (*SERVICES, "integrator")
 BROKER_WAIT = 120.0
 MIGRATE_TIMEOUT = 600.0
 # The provisioner's own Kafka login: never handed down to the migrations it runs.
@@ -72,6 +76,7 @@ class ProvisionConfig:
     databases: dict[str, str] = dataclasses.field(default_factory=dict)
     broker_wait: float = BROKER_WAIT
     security: KafkaSecurity = dataclasses.field(default_factory=KafkaSecurity)
+    kafka_passwords: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def min_insync(self) -> int | None:
@@ -97,6 +102,11 @@ class ProvisionConfig:
             databases=databases,
             broker_wait=float(_int(env, "PROVISION_BROKER_WAIT", int(BROKER_WAIT))),
             security=_security(env),
+            kafka_passwords={
+                name: env[f"{name.upper()}_KAFKA_PASSWORD"]
+                for name in KAFKA_PRINCIPALS
+                if env.get(f"{name.upper()}_KAFKA_PASSWORD", "")
+            },
         )
 
 
@@ -170,20 +180,28 @@ async def provision_all_topics(cfg: ProvisionConfig) -> tuple[list[str], list[st
 
 
 async def provision_acls(cfg: ProvisionConfig) -> str:
-    """Make the broker's ACLs equal the derived ones (SASL only); returns what it did."""
-    from devstack.acls import platform_acls, sync_acls
+    """Set the principals' passwords and the derived ACLs (SASL only); returns what it did."""
+    from devstack.acls import provision_access
 
     if not cfg.security.sasl:
         return "ACLs: not managed (PLAINTEXT: the broker has no principals)"
+    unset = [
+        f"{n.upper()}_KAFKA_PASSWORD" for n in KAFKA_PRINCIPALS if n not in cfg.kafka_passwords
+    ]
     try:
         async with admin_client(cfg.bootstrap, cfg.security.client_options()) as admin:
-            synced = await sync_acls(admin, platform_acls(topic_prefix=cfg.topic_prefix))
+            done = await provision_access(
+                admin,
+                bootstrap=cfg.bootstrap,
+                users=cfg.kafka_passwords,
+                topic_prefix=cfg.topic_prefix,
+                protocol=cfg.security.protocol,
+            )
     except Exception as exc:
         raise ProvisioningError(f"provisioning ACLs on {cfg.bootstrap} failed: {exc!r}") from exc
-    return (
-        f"ACLs ready: {synced.kept + len(synced.created)} bindings, "
-        f"{len(synced.created)} created, {len(synced.deleted)} removed"
-    )
+    if unset:
+        done += f"; not set, left as they are: {', '.join(unset)}"
+    return done
 
 
 def _tail(text: str, lines: int = 30) -> str:
@@ -193,7 +211,11 @@ def _tail(text: str, lines: int = 30) -> str:
 def migrate(service: str, database_url: str, timeout: float = MIGRATE_TIMEOUT) -> list[str]:
     """Run ``python -m <service> migrate`` on ``database_url``; returns the migrations applied."""
     env = {
-        **{k: v for k, v in os.environ.items() if k not in KAFKA_LOGIN},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in KAFKA_LOGIN and not k.endswith("_KAFKA_PASSWORD")
+        },
         "SERVICE_NAME": service,
         "DATABASE_URL": database_url,
         "DB_SCHEMA": service,

@@ -256,7 +256,7 @@ def _start_postgres(cfg: StackConfig) -> PostgresCluster:
 async def _prepare(
     cfg: StackConfig, node: KafkaNode, pg: PostgresCluster, sec: StackSecrets
 ) -> None:
-    from devstack.acls import platform_acls, sync_acls
+    from devstack.acls import provision_access
     from devstack.topics import admin_client, provision_topics
     from shared.events.topics import all_topics
 
@@ -275,11 +275,10 @@ async def _prepare(
     say(f"devstack: topics ready ({len(created)} created)")
     if node.security is not None:
         async with admin_client(node.bootstrap, node.client_options()) as admin:
-            synced = await sync_acls(admin, platform_acls())
-        say(
-            f"devstack: ACLs ready ({synced.kept + len(synced.created)} bindings, "
-            f"{len(synced.created)} created, {len(synced.deleted)} removed)"
-        )
+            done = await provision_access(
+                admin, bootstrap=node.bootstrap, users=node.security.others()
+            )
+        say(f"devstack: {done}")
 
 
 def notify_demo_defaults() -> dict[str, str]:
