@@ -193,6 +193,8 @@ def invalid_settings(compose_file: Path, env_file: Path, dockerfile: Path) -> li
 
 
 _DSN_PASSWORD = re.compile(r"^[a-z+]+://[^:/@]+:(?P<password>[^@]*)@")
+# password="..." and user_<name>="..." of a JAAS configuration string.
+_JAAS_PASSWORD = re.compile(r'\b(?:password|user_\w+)="([^"]*)"')
 
 
 def _hard_coded(value: str) -> bool:
@@ -223,6 +225,12 @@ def hard_coded_secrets(compose_files: Sequence[Path], env_file: Path) -> list[st
                 is_dsn = bool(_DSN_PASSWORD.match(value))
                 if (is_secret_name(variable) or is_dsn) and _hard_coded(value):
                     problems.append(f"{path.name}: {name}: {variable} is not a required ${{VAR:?}}")
+                # A JAAS login (broker SASL settings): each password in it is a secret of its own.
+                problems += [
+                    f"{path.name}: {name}: {variable} holds a password not a required ${{VAR:?}}"
+                    for secret in _JAAS_PASSWORD.findall(value)
+                    if _hard_coded(secret)
+                ][:1]
     for variable, value in read_env_file(env_file).items():
         if is_secret_name(variable) and value:
             problems.append(f"{env_file.name}: {variable} has a value; secrets stay empty there")
@@ -324,6 +332,10 @@ def _listener_port(listeners: str, name: str) -> str:
     return match.group(1) if match else "?"
 
 
+def _internal(node: Mapping[str, str]) -> str:
+    return node.get("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT")
+
+
 def _broker_problems(
     nodes: Mapping[str, Mapping[str, str]], hosts: Mapping[str, str], replication: int
 ) -> list[str]:
@@ -402,8 +414,9 @@ def kafka_cluster_problems(
     replication = min(brokers, 3)
     hosts = {name: str(all_services[name].get("hostname", name)) for name in nodes}
     problems = _broker_problems(nodes, hosts, replication)
+    # Clients use the listener the brokers talk to each other on.
     internal = {
-        f"{hosts[name]}:{_listener_port(node.get('KAFKA_LISTENERS', ''), 'PLAINTEXT')}"
+        f"{hosts[name]}:{_listener_port(node.get('KAFKA_LISTENERS', ''), _internal(node))}"
         for name, node in nodes.items()
     }
     problems += _client_problems(all_services, internal, env)
@@ -486,4 +499,88 @@ def _exporter_problems(
         match = re.fullmatch(r"http://([\w.-]+):(\d+)/?", endpoint or "")
         if not match or match[1] not in all_services or match[2] != http_port:
             problems.append(f"{name}: {endpoint!r} is not the collector's OTLP/HTTP receiver")
+    return problems
+
+
+# --- Kafka security (the three-broker override) --------------------------------------------------
+
+STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+
+
+def _kafka_nodes(
+    all_services: Mapping[str, Mapping[str, Any]], env: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    return {
+        name: resolved_environment(spec, env)
+        for name, spec in all_services.items()
+        if split_image(interpolate(str(spec.get("image", "")), env))[0] in KAFKA_IMAGES
+    }
+
+
+def _node_security_problems(name: str, node: Mapping[str, str]) -> list[str]:
+    problems = []
+    protocols = dict(
+        item.split(":", 1)
+        for item in node.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "").split(",")
+    )
+    listeners = re.findall(r"(?:^|,)(\w+)://", node.get("KAFKA_LISTENERS", ""))
+    problems += [
+        f"{name}: listener {listener} is {protocols.get(listener, 'PLAINTEXT')}, not SASL"
+        for listener in listeners
+        if not protocols.get(listener, "PLAINTEXT").startswith("SASL_")
+    ]
+    wanted = {
+        "KAFKA_AUTHORIZER_CLASS_NAME": STANDARD_AUTHORIZER,
+        "KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND": "false",
+        "KAFKA_SUPER_USERS": "User:admin",
+        "KAFKA_SASL_ENABLED_MECHANISMS": "SCRAM-SHA-512",
+        "KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL": "SCRAM-SHA-512",
+    }
+    problems += [
+        f"{name}: {key} is {node.get(key)}, not {value}"
+        for key, value in wanted.items()
+        if node.get(key) != value
+    ]
+    return problems
+
+
+def kafka_security_problems(compose_files: Sequence[Path], env_file: Path) -> list[str]:
+    """Brokers: SASL everywhere, ACLs deny by default, admin the only super user. Each service
+    logs in as itself with its own password; init logs in as the admin and sets every password.
+    """
+    from devstack.provision import KAFKA_PRINCIPALS, ProvisionConfig
+
+    env = example_env(env_file)
+    all_services = services(load_merged(*compose_files))
+    problems: list[str] = []
+    for name, node in _kafka_nodes(all_services, env).items():
+        problems += _node_security_problems(name, node)
+    passwords: dict[str, str] = {}
+    for name, spec in all_services.items():
+        package = served_service(spec)
+        if package is None:
+            continue
+        runs = resolved_environment(spec, env)
+        if not runs.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").startswith("SASL_"):
+            problems.append(f"{name}: its Kafka clients do not log in (KAFKA_SECURITY_PROTOCOL)")
+        if runs.get("KAFKA_SASL_USERNAME") != package:
+            problems.append(f"{name}: logs in as {runs.get('KAFKA_SASL_USERNAME')}, not {package}")
+        password = str(environment(spec).get("KAFKA_SASL_PASSWORD"))
+        expected = f"{package.upper()}_KAFKA_PASSWORD"
+        if [ref.name for ref in references(password)] != [expected]:
+            problems.append(f"{name}: KAFKA_SASL_PASSWORD is not its own ${{{expected}}}")
+        passwords[package] = runs.get("KAFKA_SASL_PASSWORD", "")
+    init = ProvisionConfig.from_env(resolved_environment(all_services["init"], env))
+    if init.security.username != "admin":
+        problems.append(f"init logs in as {init.security.username or 'nobody'}, not admin")
+    problems += [
+        f"init does not set the password of {p}"
+        for p in KAFKA_PRINCIPALS
+        if p not in init.kafka_passwords
+    ]
+    problems += [
+        f"init sets another password for {p} than the one it runs with"
+        for p, pw in passwords.items()
+        if init.kafka_passwords.get(p) != pw
+    ]
     return problems
