@@ -6,13 +6,45 @@ import logging
 import sys
 from pathlib import Path
 
-from opentelemetry import trace
+from opentelemetry import context, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from pythonjsonlogger.json import JsonFormatter
 
 _configured: dict[str, TracerProvider] = {}
+_QUERIES = "opentelemetry.instrumentation.asyncpg"
+
+
+class WithoutOrphanQueries(SpanProcessor):
+    """Forward every span except database calls that belong to no trace.
+
+    The relay's, the dispatcher's and the sweepers' polling queries run outside any request or
+    consumer: each would be a one-span trace of its own, dozens a second on an idle stack,
+    burying the traces that matter. A query inside a request, consumer or delivery is kept.
+    """
+
+    def __init__(self, delegate: SpanProcessor) -> None:
+        self.delegate = delegate
+
+    def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
+        """Pass on."""
+        self.delegate.on_start(span, parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        """Pass on unless it is a query without a parent."""
+        scope = span.instrumentation_scope
+        if span.parent is None and scope is not None and scope.name == _QUERIES:
+            return
+        self.delegate.on_end(span)
+
+    def shutdown(self) -> None:
+        """Pass on."""
+        self.delegate.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Pass on."""
+        return self.delegate.force_flush(timeout_millis)
 
 
 class TraceIdFilter(logging.Filter):
@@ -61,7 +93,8 @@ def setup_tracing(service: str, *, otlp_endpoint: str | None) -> TracerProvider:
         endpoint = otlp_endpoint.rstrip("/")
         if not endpoint.endswith("/v1/traces"):
             endpoint += "/v1/traces"
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+        exporter = OTLPSpanExporter(endpoint=endpoint)
+        provider.add_span_processor(WithoutOrphanQueries(BatchSpanProcessor(exporter)))
     if not _configured:
         trace.set_tracer_provider(provider)
     _configured[service] = provider
