@@ -8,7 +8,7 @@ import pytest
 
 from demo import ids
 from demo.identities import check_char
-from demo.population import A, B, C, Elder
+from demo.population import DEATHS, A, B, C, Elder
 from demo.runner import clocks_for, crosses
 from demo.scenario import build, charity, eldercare, inspection
 from shared.events.pii import looks_personal
@@ -111,7 +111,7 @@ def test_meals_never_serve_an_elder_twice_a_day_nor_the_dead_nor_the_unregistere
     plan = eldercare.meal_plan()
     assert len(plan) == 10400
     assert len({(day, n) for _, day, n in plan}) == 10400
-    died = dict(eldercare.DEATHS)
+    died = dict(DEATHS)
     assert all(not (n in died and died[n] <= day) for _, day, n in plan)
     assert all(eldercare.registered_on(n) < day for _, day, n in plan)
     per_point = collections.Counter(code for code, _, _ in plan)

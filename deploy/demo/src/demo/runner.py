@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from demo.calendar import AS_OF, at, days, iso
 from demo.endpoints import Endpoints
+from demo.http import Answer, Http, TransportError
 from demo.script import ACK, SINK_SCRIPT, Command
 from shared.events.topics import all_topics
 from shared.pipeline import PipelineProbe
@@ -121,23 +120,22 @@ class Loader:
         self.say = say
         self.concurrency = concurrency
         self.outcome = Outcome()
-        self._http: httpx.AsyncClient | None = None
+        self._http: Http | None = None
         self._probe = PipelineProbe(endpoints.kafka, "demo-loader") if endpoints.kafka else None
 
     # -- plumbing -------------------------------------------------------------------------
     @property
-    def http(self) -> httpx.AsyncClient:
+    def http(self) -> Http:
         if self._http is None:
             raise RuntimeError("the loader is not open")
         return self._http
 
     async def __aenter__(self) -> Loader:
-        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-        self._http = httpx.AsyncClient(timeout=120.0, limits=limits)
+        self._http = Http(self.concurrency + 8)
         return self
 
     async def __aexit__(self, *_: object) -> None:
-        await self.http.aclose()
+        await self.http.close()
         if self._probe is not None:
             await self._probe.close()
 
@@ -155,7 +153,7 @@ class Loader:
         actor: str,
         body: Any = None,
         key: str | None = None,
-    ) -> httpx.Response:
+    ) -> Answer:
         """One call of a service's API as ``actor``.
 
         A connection the server closed while idle is retried: every command carries an
@@ -169,7 +167,7 @@ class Loader:
                     json=body,
                     headers=self._headers(actor, key),
                 )
-            except httpx.TransportError:
+            except TransportError:
                 if attempt == TRANSPORT_RETRIES - 1:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
@@ -256,7 +254,7 @@ class Loader:
         return await self._probe.end_offsets([t.name for t in all_topics()])
 
     # -- lines ----------------------------------------------------------------------------
-    async def _line(self, cmd: Command) -> httpx.Response | None:
+    async def _line(self, cmd: Command) -> Answer | None:
         step = cmd.params.get("step")
         if step == SINK_SCRIPT:
             return await self._sink_script(cmd)
@@ -265,14 +263,15 @@ class Loader:
         key = cmd.params.get("idempotency_key", cmd.key)
         return await self.request(cmd.service, cmd.method, cmd.path, cmd.actor, cmd.body, key)
 
-    async def _sink_script(self, cmd: Command) -> httpx.Response | None:
+    async def _sink_script(self, cmd: Command) -> Answer | None:
         probe = await self.request("inspection", "GET", cmd.params["skip_if_issued"], "admin")
         if probe.status_code == 200 and probe.json().get("status") != "DRAFT":
             return None  # a second run: the notice went out already, nothing will be sent again
-        return await self.http.post(self.ep.urls["sinks"] + cmd.path, json=cmd.body)
+        return await self.http.request("POST", self.ep.urls["sinks"] + cmd.path, json=cmd.body)
 
-    async def _ack(self, cmd: Command) -> httpx.Response:
-        found = await self.http.get(
+    async def _ack(self, cmd: Command) -> Answer:
+        found = await self.http.request(
+            "GET",
             self.ep.urls["notify"] + "/notifications",
             params={
                 "event": cmd.params["event_type"],
@@ -297,7 +296,7 @@ class Loader:
     async def _run_batch(self, batch: list[Command]) -> None:
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def one(cmd: Command) -> tuple[Command, httpx.Response | None]:
+        async def one(cmd: Command) -> tuple[Command, Answer | None]:
             async with gate:
                 return cmd, await self._line(cmd)
 

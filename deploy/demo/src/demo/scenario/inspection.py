@@ -263,8 +263,10 @@ def _schedule(script: Script, insp: Inspection) -> None:
     }
     if insp.participants:
         body["participant_ids"] = list(insp.participants)
+    # Five days ahead, but never before its campaign is launched (08:00 on its first day).
+    start = next(c[3] for c in CAMPAIGNS if c[0] == insp.campaign)
     script.post(
-        at(insp.day - timedelta(days=5), 16),
+        max(at(insp.day - timedelta(days=5), 16), at(start, 9)),
         SVC,
         "/inspections",
         LEAD_TOKEN.get(insp.lead, "inspector"),
