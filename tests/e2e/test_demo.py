@@ -471,7 +471,7 @@ def test_cross_view_checks_of_section_10_11(demo):
 def test_every_bad_input_of_section_11_6_was_refused_and_moved_no_topic(demo):
     refusals = demo.first["refusals"]
     assert {r["row"] for r in refusals} == {f"#{n}" for n in range(1, 40)}
-    wrong = [r for r in refusals if not r["ok"]]
+    wrong = [r for r in refusals if not (r["ok"] and r["strict"])]
     assert wrong == []
     assert all(r["offsets_moved"] == {} for r in refusals)
     assert all(r["ok"] for r in demo.second["refusals"])
@@ -480,7 +480,7 @@ def test_every_bad_input_of_section_11_6_was_refused_and_moved_no_topic(demo):
 def test_a_second_run_changes_nothing(demo):
     assert demo.offsets_second == demo.offsets_first
     assert demo.second["report"] == demo.first["report"]
-    assert demo.second["replayed"] >= demo.second["lines"] - 200  # refusals and probes aside
+    assert demo.second["lines"] == demo.first["lines"]
 
 
 def test_no_personal_data_on_any_topic(demo):

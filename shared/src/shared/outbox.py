@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+import asyncpg
 from opentelemetry import propagate
 
 from shared.db import Conn
@@ -67,3 +68,9 @@ async def add(conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str) -> No
         json.dumps(trace_headers()),
     )
     await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
+
+
+async def outbox_pending(pool: asyncpg.Pool, schema: str) -> int:
+    """Outbox rows committed but not yet published (``GET /_admin/pipeline``)."""
+    sql = f'SELECT count(*) FROM "{schema}".outbox WHERE published_at IS NULL'  # noqa: S608 - schema from settings
+    return int(await pool.fetchval(sql))

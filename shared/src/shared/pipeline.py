@@ -1,26 +1,21 @@
-"""How far behind a service is: unpublished outbox rows and unconsumed records per partition.
+"""How far behind consumers are, from Kafka itself: partitions, end and committed offsets.
 
-The demo loader waits on this between simulated days, and operators read it to see whether a
-service has caught up. Offsets come from Kafka itself (the group's committed offsets against the
-end offsets), so the answer is exact: the consumer commits only after an effect is durable.
+``GET /_admin/pipeline`` (shared.service) reports it with the unpublished outbox rows; the demo
+loader waits on it between simulated days. The consumer commits only after an effect is
+durable, so committed offsets against end offsets is exact. Kafka clients only: no database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.kafka_security import KafkaSecurity
-
-# A service may add what else it still has to do (notify: messages due to be sent).
-PendingWork = Callable[[asyncpg.Pool, Any], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -96,9 +91,3 @@ class PipelineProbe:
                 with contextlib.suppress(Exception):
                     await client.close() if client is self._admin else await client.stop()
         self._admin = self._reader = None
-
-
-async def outbox_pending(pool: asyncpg.Pool, schema: str) -> int:
-    """Outbox rows committed but not yet published."""
-    sql = f'SELECT count(*) FROM "{schema}".outbox WHERE published_at IS NULL'  # noqa: S608 - schema from settings
-    return int(await pool.fetchval(sql))

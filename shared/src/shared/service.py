@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ from shared.http.auth import TokenStore, require
 from shared.http.middleware import BodyLimitMiddleware, MetricsMiddleware
 from shared.kafka import make_producer
 from shared.metrics import Metrics
-from shared.pipeline import PendingWork, PipelineProbe, outbox_pending
+from shared.outbox import outbox_pending
+from shared.pipeline import PipelineProbe
 from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 from shared.telemetry import setup_logging, setup_tracing
@@ -38,6 +39,8 @@ from shared.telemetry import setup_logging, setup_tracing
 log = logging.getLogger(__name__)
 
 BackgroundTask = Callable[["Runtime"], Coroutine[Any, Any, None]]
+# What else a service still has to do, given its pool and the clock's now (notify: due sends).
+PendingWork = Callable[[asyncpg.Pool, Any], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,11 @@ def print_refusals(outcome: Outcome, say: Callable[[str], None]) -> None:
         "主题偏移量未变 ══"
     )
     for r in outcome.refusals:
-        mark = "✓" if r.ok else "✗"
+        mark = ("✓" if r.strict else "○") if r.ok else "✗"
         moved = f"；主题有新消息 {r.offsets_moved}" if r.offsets_moved else ""
         say(f"  {mark} {r.row:<5} {r.what}：预期 {r.expected}，实际 {r.got}{moved}")
+    if any(r.ok and not r.strict for r in outcome.refusals):
+        say("  ○ = 重复加载：数据已是年末状态，该项依赖的中间状态已过去，仍被拒绝且未产生事件")
 
 
 def print_links(ep: Endpoints, say: Callable[[str], None]) -> None:

@@ -32,6 +32,8 @@ DAILY_CONSUMERS = ("inspection", "charity", "notify")
 SWEEPS_FROM = date(2024, 1, 1)
 SETTLE_TIMEOUT_S = 300.0
 TRANSPORT_RETRIES = 4
+PROGRESS_EVERY_S = 20.0
+PROGRESS_LINES = 500
 
 
 # Lines whose events another service acts on (replicas, notifications): after a day with one
@@ -96,6 +98,7 @@ class Refusal:
     got: str
     ok: bool
     offsets_moved: dict[str, int]
+    strict: bool = True  # refused with exactly the expected code (not only "refused")
 
 
 @dataclass
@@ -122,6 +125,7 @@ class Loader:
         self.outcome = Outcome()
         self._http: Http | None = None
         self._probe = PipelineProbe(endpoints.kafka, "demo-loader") if endpoints.kafka else None
+        self._shown, self._shown_at = -1, time.monotonic()
 
     # -- plumbing -------------------------------------------------------------------------
     @property
@@ -336,14 +340,19 @@ class Loader:
             ok = 200 <= status < 300
         else:
             ok = status == expect.status and (expect.code is None or code == expect.code)
+        # On a stack loaded before, the data are already at 2024-11-30: a row that needs a
+        # passing state (an unassigned hazard, a planned drill …) meets a later one. It must
+        # still be refused and move nothing; its code is then reported, not required.
+        later_state = not ok and self.outcome.replayed > 0 and 400 <= status < 500
         self.outcome.refusals.append(
             Refusal(
                 expect.row,
                 expect.what,
                 f"{expect.status} {expect.code or ''}".strip(),
                 f"{status} {code or ''}".strip(),
-                ok and not moved,
+                (ok or later_state) and not moved,
                 moved,
+                strict=ok,
             )
         )
 
@@ -356,7 +365,6 @@ class Loader:
         day: date | None = None
         pending_settle = False
         month = ""
-        self._shown = -1
         for i, batch in enumerate(batches):
             instant = batch[0].at
             upcoming = batches[i + 1][0].at if i + 1 < len(batches) else None
@@ -368,11 +376,10 @@ class Loader:
                 if day is not None:
                     await self._sweep_days(day + timedelta(days=1), instant.date())
                 day = instant.date()
-            if instant.strftime("%Y-%m") != month:
-                month = instant.strftime("%Y-%m")
-                if self.outcome.lines - self._shown >= 500 or instant.year >= AS_OF.year:
-                    self._shown = self.outcome.lines
-                    self._progress(month, started, total)
+            new_month = instant.strftime("%Y-%m") != month
+            month = instant.strftime("%Y-%m")
+            if self._worth_showing(new_month, instant):
+                self._progress(month, started, total)
             pending_settle = await self._run_lines(batch, upcoming)
         if day is not None:
             await self._sweep_days(day + timedelta(days=1), AS_OF)
@@ -400,7 +407,14 @@ class Loader:
         for day in days(max(first, SWEEPS_FROM), min(last, AS_OF)):
             await self.sweep(day)
 
+    def _worth_showing(self, new_month: bool, instant: datetime) -> bool:
+        # A line per month of the demo year; before it, per 500 lines or 20 seconds.
+        quiet = time.monotonic() - self._shown_at >= PROGRESS_EVERY_S
+        busy = self.outcome.lines - self._shown >= PROGRESS_LINES
+        return (new_month and (busy or instant.year >= AS_OF.year)) or quiet
+
     def _progress(self, month: str, started: float, total: int) -> None:
+        self._shown, self._shown_at = self.outcome.lines, time.monotonic()
         done = self.outcome.lines
         elapsed = time.monotonic() - started
         self.say(

@@ -30,8 +30,7 @@ from notify.service_layer.creating import Policy
 from shared.clock import Clock
 from shared.consumer import Handler
 from shared.events import notify as notify_events
-from shared.pipeline import PendingWork
-from shared.service import BackgroundTask, ServiceDefinition
+from shared.service import BackgroundTask, PendingWork, ServiceDefinition
 from shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
