@@ -72,7 +72,7 @@ async def raw_round(bootstrap: str, topic: str, envs) -> float:
         await producer.stop()
 
 
-async def relay_round(infra: Infra, n: int) -> float:
+async def relay_round(infra: Infra, n: int, *, spans: bool = False) -> float:
     """Outbox + relay: a writer process commits, the relay publishes, until all are acked.
 
     The writers run in their own process, as the command handlers of a second instance of the
@@ -98,7 +98,11 @@ async def relay_round(infra: Infra, n: int) -> float:
     assert writer.stdout
     relay = Relay(
         RelayConfig(
-            dsn=infra.admin_dsn, schema=schema, bootstrap=infra.bootstrap, topic_prefix=prefix
+            dsn=infra.admin_dsn,
+            schema=schema,
+            bootstrap=infra.bootstrap,
+            topic_prefix=prefix,
+            spans=spans,
         )
     )
     task = asyncio.create_task(relay.run())
@@ -121,7 +125,7 @@ async def relay_round(infra: Infra, n: int) -> float:
         await writer.wait()
 
 
-async def drain_round(infra: Infra, envs) -> float:
+async def drain_round(infra: Infra, envs, *, spans: bool = False) -> float:
     """The relay alone: events/s draining an outbox already holding every event."""
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     prefix = f"d{uuid.uuid4().hex[:8]}."
@@ -135,7 +139,11 @@ async def drain_round(infra: Infra, envs) -> float:
     await conn.close()
     relay = Relay(
         RelayConfig(
-            dsn=infra.admin_dsn, schema=schema, bootstrap=infra.bootstrap, topic_prefix=prefix
+            dsn=infra.admin_dsn,
+            schema=schema,
+            bootstrap=infra.bootstrap,
+            topic_prefix=prefix,
+            spans=spans,
         )
     )
     began = time.perf_counter()
@@ -190,14 +198,15 @@ async def run(infra: Infra, n: int = 20_000, rounds: int = 3) -> dict[str, objec
     envs = envelopes(n)
     raw_topic = f"raw{uuid.uuid4().hex[:8]}.{TOPIC}"
     await create_topic(infra.bootstrap, raw_topic)
-    raw, relayed, drained = [], [], []
+    raw, relayed, drained, traced = [], [], [], []
     for i in range(rounds):
         raw.append(await raw_round(infra.bootstrap, raw_topic, envs))
         relayed.append(await relay_round(infra, n))
         drained.append(await drain_round(infra, envs))
+        traced.append(await relay_round(infra, n, spans=True))
         print(
             f"  round {i + 1}: raw {raw[-1]:.0f}/s, relay {relayed[-1]:.0f}/s, "
-            f"drain {drained[-1]:.0f}/s",
+            f"drain {drained[-1]:.0f}/s, relay with spans {traced[-1]:.0f}/s",
             flush=True,
         )
     size = int(statistics.mean(len(e.to_json()) for e in envs[:100]))
@@ -209,7 +218,9 @@ async def run(infra: Infra, n: int = 20_000, rounds: int = 3) -> dict[str, objec
         "name": "relay_throughput",
         "description": "events/s committed to the outbox (a writer process: 4 writers, 100 per "
         "transaction) and acknowledged on Kafka by the relay, vs raw aiokafka producing the "
-        "same records with the same producer settings",
+        "same records with the same producer settings; the relay as services run it by default "
+        "(spans not exported: records carry the stored trace context); relay_with_spans is the "
+        "same with a producer span per record (OTEL_EXPORTER_OTLP_ENDPOINT set)",
         "value": round(value, 1),
         "baseline": round(baseline, 1),
         "ratio": round(value / baseline, 3),
@@ -221,7 +232,10 @@ async def run(infra: Infra, n: int = 20_000, rounds: int = 3) -> dict[str, objec
             "relay": [round(x) for x in relayed],
             "raw_aiokafka": [round(x) for x in raw],
             "relay_drain_only": [round(x) for x in drained],
+            "relay_with_spans": [round(x) for x in traced],
         },
+        "relay_with_spans": round(statistics.median(traced), 1),
+        "relay_with_spans_ratio": round(statistics.median(traced) / baseline, 3),
         "relay_drain_only": round(statistics.median(drained), 1),
         "record_bytes": size,
         "java_producer_performance": round(java, 1) if java else None,

@@ -34,6 +34,7 @@ _W3C = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("shared.relay")
 
 # payload::text lets PostgreSQL render the JSON: no decode and re-encode in Python.
+_CONTENT_TYPE_BYTES = CONTENT_TYPE.encode()
 _CLAIM = """
 SELECT seq, event_id::text AS event_id, topic, key, event_type, payload::text AS value,
        headers->>'traceparent' AS traceparent, headers->>'tracestate' AS tracestate
@@ -86,6 +87,10 @@ class RelayConfig:
     standby_interval_s: float = 2.0
     topic_prefix: str = ""
     security: KafkaSecurity = field(default_factory=KafkaSecurity)
+    # A producer span per record, when spans are exported. Otherwise the record carries the
+    # trace context stored with its row, so consumers still continue the command's trace, and
+    # the relay saves the span's cost (a third of its time per record).
+    spans: bool = True
 
 
 class Relay:
@@ -216,6 +221,8 @@ class Relay:
                 await marker.wait_progress()
 
     async def _send(self, producer: Producer, row: asyncpg.Record) -> Any:
+        if not self.config.spans:
+            return await self._send_plain(producer, row)
         stored = {"traceparent": row["traceparent"] or "", "tracestate": row["tracestate"] or ""}
         # A span that is never made current: cheaper than start_as_current_span on this hot path.
         span = tracer.start_span(
@@ -248,6 +255,23 @@ class Relay:
         # The span lasts until Kafka acknowledges the record (or refuses it).
         acked.add_done_callback(lambda done: _end_span(span, done))
         return acked
+
+    async def _send_plain(self, producer: Producer, row: asyncpg.Record) -> Any:
+        headers = [
+            ("content-type", _CONTENT_TYPE_BYTES),
+            ("ce_type", row["event_type"].encode()),
+            ("ce_id", row["event_id"].encode()),
+        ]
+        if row["traceparent"]:
+            headers.append(("traceparent", row["traceparent"].encode()))
+            if row["tracestate"]:
+                headers.append(("tracestate", row["tracestate"].encode()))
+        return await producer.send(
+            self.config.topic_prefix + row["topic"],
+            value=row["value"].encode(),
+            key=row["key"].encode(),
+            headers=headers,
+        )
 
     async def _observe_backlog(self, conn: asyncpg.Connection) -> None:
         if not self.metrics:

@@ -110,6 +110,7 @@ class Runtime:
                 retention_s=settings.relay_retention_s,
                 topic_prefix=settings.kafka_topic_prefix,
                 security=security,
+                spans=settings.otel_exporter_otlp_endpoint is not None,
             ),
             metrics=self.metrics,
         )

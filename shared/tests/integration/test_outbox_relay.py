@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import uuid
 
@@ -51,6 +52,33 @@ async def test_committed_event_arrives_with_key_and_cloudevents_fields(
     assert headers["traceparent"].decode().split("-")[1] == trace_id
     await wait_for(
         lambda: pool.fetchval("SELECT count(*) = 0 FROM outbox WHERE published_at IS NULL")
+    )
+
+
+async def test_without_spans_the_record_carries_the_commands_own_trace_context(
+    pool, schema, topics, kafka_bootstrap, relay_config
+):
+    relay = Relay(dataclasses.replace(relay_config, spans=False))
+    task = asyncio.create_task(relay.run())
+    try:
+        env = envelope(campaign(2))
+        with tracer.start_as_current_span("command") as span:
+            context = span.get_span_context()
+            async with pool.acquire() as conn, conn.transaction():
+                await outbox.add(conn, [env], schema=schema)
+        [record] = await consume(kafka_bootstrap, topics + "inspection.campaigns", count=1)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    headers = dict(record.headers)
+    assert headers["ce_id"] == env.id.encode()
+    assert headers["content-type"] == b"application/cloudevents+json"
+    # No relay span: the consumer's parent is the command's span itself, in the same trace.
+    _, trace_id, parent_id, _ = headers["traceparent"].decode().split("-")
+    assert (trace_id, parent_id) == (
+        format(context.trace_id, "032x"),
+        format(context.span_id, "016x"),
     )
 
 
