@@ -1,0 +1,60 @@
+"""Small worlds for the access tests: things created through the services' public APIs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.events import envelope_for
+from shared.events.eldercare import InstitutionRegistered
+from shared.http.auth import principal_for
+from shared.testing import Harness
+from shared.testing.harness import wait_until
+
+
+def person(key: str) -> str:
+    """The person id behind a token key."""
+    return str(principal_for(key).person_id)
+
+
+async def made(
+    svc: Harness, path: str, body: dict[str, Any], role: str, method: str = "POST"
+) -> dict[str, Any]:
+    """Run a command that must succeed; its JSON answer."""
+    response = await svc.client.request(method, path, json=body, headers=svc.auth(role))
+    assert response.is_success, f"{method} {path}: {response.status_code} {response.text}"
+    doc: dict[str, Any] = response.json()
+    return doc
+
+
+async def institution_event(svc: Harness, *, replica: str | None = None) -> str:
+    """An active institution announced by eldercare (as its relay would); its id.
+
+    With ``replica`` (a table of the consuming service), waits until the row is there.
+    """
+    site_id = uuid.uuid4()
+    at = datetime(2020, 1, 1, tzinfo=UTC)
+    event = InstitutionRegistered(
+        institution_id=site_id,
+        filing_no=f"F-{site_id.hex[:8]}",
+        name="访问控制测试养老院",
+        kind="ELDERCARE_PRIVATE",
+        county_code="430902",
+        township_code="430902001",
+        beds=40,
+        head_person_id=uuid.UUID(person("institution_staff")),
+        status="ACTIVE",
+        registered_at=at,
+    )
+    await svc.publish(
+        envelope_for(event, source="eldercare", version=1, time=at), topic=event.TOPIC
+    )
+    if replica is not None:
+        sql = f"SELECT count(*) = 1 FROM {replica} WHERE id = $1"  # noqa: S608 - a fixed name
+
+        async def arrived() -> bool:
+            return bool(await svc.pool.fetchval(sql, site_id))
+
+        await wait_until(arrived, timeout=30)
+    return str(site_id)
