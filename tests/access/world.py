@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from eldercare.domain.identity import check_character
 from shared.events import envelope_for
 from shared.events.eldercare import InstitutionRegistered
 from shared.http.auth import principal_for
@@ -58,3 +60,14 @@ async def institution_event(svc: Harness, *, replica: str | None = None) -> str:
 
         await wait_until(arrived, timeout=30)
     return str(site_id)
+
+
+def id_card(born: str = "19450312", region: str = "430902") -> str:
+    """A synthetic ID-card number with a valid check character (never a real person's)."""
+    first17 = f"{region}{born}{secrets.randbelow(1000):03d}"
+    return first17 + check_character(first17)
+
+
+def mobile() -> str:
+    """A synthetic mainland mobile number."""
+    return f"139{secrets.randbelow(10**8):08d}"

@@ -8,7 +8,7 @@ Roles come from the bearer token. Personal data is readable in clear only with a
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 
@@ -46,19 +46,44 @@ def readable_elder_fields(principal: Principal) -> tuple[str, ...]:
     return tuple(f for scope, group in ELDER_FIELD_SCOPES.items() if scope in scopes for f in group)
 
 
-Reader = Annotated[Principal, Depends(require(*ALL_STAFF))]
-RegistryAdmin = Annotated[Principal, Depends(require(ADMIN))]
-SiteManager = Annotated[Principal, Depends(require(ADMIN, INSTITUTION_STAFF))]
-Caseworker = Annotated[Principal, Depends(require(CASEWORKER))]
-CareStaff = Annotated[Principal, Depends(require(CASEWORKER, INSTITUTION_STAFF))]
-MealStaff = Annotated[Principal, Depends(require(CASEWORKER, INSTITUTION_STAFF))]
-MealPointManager = Annotated[Principal, Depends(require(CASEWORKER, ADMIN))]
-MissingReporter = Annotated[
-    Principal, Depends(require(CASEWORKER, INSTITUTION_STAFF, VOLUNTEER_COORDINATOR))
-]
-Coordinator = Annotated[Principal, Depends(require(VOLUNTEER_COORDINATOR))]
-PiiReader = Annotated[Principal, Depends(require(CASEWORKER))]
-VolunteerPiiReader = Annotated[Principal, Depends(require(VOLUNTEER_COORDINATOR))]
-Eraser = Annotated[Principal, Depends(require(ADMIN))]
-AuditReader = Annotated[Principal, Depends(require(AUDITOR, ADMIN))]
-Admin = Annotated[Principal, Depends(require(ADMIN))]
+# The permission matrix (README "Permission matrix"): each group of routes and the roles it admits.
+MATRIX: dict[str, tuple[str, ...]] = {
+    "read": ALL_STAFF,
+    "register_institution": (ADMIN,),
+    "manage_site": (ADMIN, INSTITUTION_STAFF),
+    "caseworker": (CASEWORKER,),
+    "care": (CASEWORKER, INSTITUTION_STAFF),
+    "meals": (CASEWORKER, INSTITUTION_STAFF),
+    "meal_points": (CASEWORKER, ADMIN),
+    "missing_cases": (CASEWORKER, INSTITUTION_STAFF, VOLUNTEER_COORDINATOR),
+    "volunteers": (VOLUNTEER_COORDINATOR,),
+    # Clear reads need the scope: pii:read for elders, volunteer_pii:read for volunteers.
+    "elder_pii": tuple(r for r, s in SCOPES.items() if "pii:read" in s),
+    "volunteer_pii": tuple(r for r, s in SCOPES.items() if "volunteer_pii:read" in s),
+    # A yellow wristband implies dementia risk (DOMAIN §9.1: health data): health:read only.
+    "wristband_read": tuple(r for r, s in SCOPES.items() if "health:read" in s),
+    "erase": (ADMIN,),
+    "audit": (AUDITOR, ADMIN),
+    "admin": (ADMIN,),
+}
+
+
+def _role(group: str) -> Any:
+    return Depends(require(*MATRIX[group]))
+
+
+Reader = Annotated[Principal, _role("read")]
+RegistryAdmin = Annotated[Principal, _role("register_institution")]
+SiteManager = Annotated[Principal, _role("manage_site")]
+Caseworker = Annotated[Principal, _role("caseworker")]
+CareStaff = Annotated[Principal, _role("care")]
+MealStaff = Annotated[Principal, _role("meals")]
+MealPointManager = Annotated[Principal, _role("meal_points")]
+MissingReporter = Annotated[Principal, _role("missing_cases")]
+Coordinator = Annotated[Principal, _role("volunteers")]
+PiiReader = Annotated[Principal, _role("elder_pii")]
+VolunteerPiiReader = Annotated[Principal, _role("volunteer_pii")]
+WristbandReader = Annotated[Principal, _role("wristband_read")]
+Eraser = Annotated[Principal, _role("erase")]
+AuditReader = Annotated[Principal, _role("audit")]
+Admin = Annotated[Principal, _role("admin")]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from eldercare.entrypoints.http.deps import IdempotencyKey, run
-from eldercare.entrypoints.http.roles import Caseworker, MissingReporter, Reader
+from eldercare.entrypoints.http.roles import Caseworker, MissingReporter, WristbandReader
 from eldercare.entrypoints.http.schemas import MissingCaseOut, WristbandOut
 from eldercare.service_layer import wristbands as uc
 from eldercare.service_layer.common import get_or_404
@@ -74,8 +74,8 @@ async def deactivate(
     summary="黄手环详情",
     responses=problem_responses(401, 403, 404),
 )
-async def get_band(wristband_id: UUID, request: Request, who: Reader) -> JSONResponse:
-    """One band."""
+async def get_band(wristband_id: UUID, request: Request, who: WristbandReader) -> JSONResponse:
+    """One band (health:read: a yellow wristband implies dementia risk)."""
     return await run(
         request,
         who,
@@ -92,13 +92,13 @@ async def get_band(wristband_id: UUID, request: Request, who: Reader) -> JSONRes
 )
 async def list_bands(
     request: Request,
-    who: Reader,
+    who: WristbandReader,
     elder_id: UUID | None = None,
     status: Literal["ACTIVE", "DEACTIVATED"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
-    """Bands, by elder and status."""
+    """Bands, by elder and status (health:read)."""
     return await run(
         request,
         who,
@@ -165,8 +165,8 @@ async def found(
     summary="走失报告详情",
     responses=problem_responses(401, 403, 404),
 )
-async def get_case(case_id: UUID, request: Request, who: Reader) -> JSONResponse:
-    """One case (without whereabouts)."""
+async def get_case(case_id: UUID, request: Request, who: MissingReporter) -> JSONResponse:
+    """One case (without whereabouts), for the staff who report and close cases."""
     return await run(
         request,
         who,
