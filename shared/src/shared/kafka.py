@@ -25,6 +25,13 @@ def producer_settings() -> dict[str, object]:
     }
 
 
+def bootstrap_list(servers: str) -> list[str]:
+    """The ``host:port`` entries of a comma-separated ``KAFKA_BOOTSTRAP_SERVERS`` value."""
+    # aiokafka splits a string itself, but faststream wraps a string into a one-item list, which
+    # aiokafka then takes for a single host: a multi-broker value must reach it as a list.
+    return [part.strip() for part in servers.split(",") if part.strip()]
+
+
 def make_producer(bootstrap: str, *, client_id: str, security: KafkaSecurity | None = None) -> Any:
     """A producer with :func:`producer_settings`, logging in as ``security`` says; not started."""
     return AIOKafkaProducer(  # type: ignore[no-untyped-call]

@@ -28,7 +28,7 @@ from shared.events.registry import REGISTRY
 from shared.http import problems
 from shared.http.auth import TokenStore, require
 from shared.http.middleware import BodyLimitMiddleware, MetricsMiddleware
-from shared.kafka import make_producer
+from shared.kafka import bootstrap_list, make_producer
 from shared.metrics import Metrics
 from shared.outbox import outbox_pending
 from shared.pipeline import PipelineProbe
@@ -72,7 +72,7 @@ class Runtime:
         # Every Kafka client below logs in as the service's own principal (when SASL is set).
         security = settings.kafka_security
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap_servers,
+            bootstrap_list(settings.kafka_bootstrap_servers),
             allow_auto_create_topics=False,
             graceful_timeout=15.0,
             client_id=settings.service_name,
