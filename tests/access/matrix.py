@@ -99,8 +99,12 @@ class Probe:
     async def call(
         self, route: str, headers: Mapping[str, str], *, world: bool = False
     ) -> tuple[httpx.Response, bool]:
-        """Send the route's request; also says whether its path named existing things."""
-        method, path, real = self.url(route, world=world)
+        """Send the route's request; also says whether its path named existing things.
+
+        Only reads get the world's ids: a command gets fresh ones (404 at worst, after the
+        role check), so that probing it never changes what the other probes read.
+        """
+        method, path, real = self.url(route, world=world and route.startswith("GET "))
         kwargs: dict[str, Any] = {"params": self.query.get(route, {}), "headers": dict(headers)}
         if method in COMMAND_METHODS - {"DELETE"}:
             kwargs["json"] = self.body.get(route, {})

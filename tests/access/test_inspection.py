@@ -89,7 +89,7 @@ async def svc(pg_admin_dsn: str, kafka_bootstrap: str) -> AsyncIterator[Harness]
 
 async def world(svc: Harness) -> dict[str, str]:
     """One thing of each kind the reads can name."""
-    site = await institution_event(svc, replica="site_replica")
+    site = await institution_event(svc, replica=("site_replica", "id"))
     for key, roles in (("main_leader", ["MAIN_LEADER"]), ("safety_lead", ["SAFETY_LEAD"])):
         body = {"roles": roles, "effective_from": "2030-01-01"}
         await made(svc, f"/leaders/{person(key)}", body, "admin", "PUT")

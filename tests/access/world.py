@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
+
 from eldercare.domain.identity import check_character
 from shared.events import envelope_for
 from shared.events.eldercare import InstitutionRegistered
@@ -30,10 +32,10 @@ async def made(
     return doc
 
 
-async def institution_event(svc: Harness, *, replica: str | None = None) -> str:
+async def institution_event(svc: Harness, *, replica: tuple[str, str] | None = None) -> str:
     """An active institution announced by eldercare (as its relay would); its id.
 
-    With ``replica`` (a table of the consuming service), waits until the row is there.
+    With ``replica`` (a table of the consuming service and its key), waits for the row.
     """
     site_id = uuid.uuid4()
     at = datetime(2020, 1, 1, tzinfo=UTC)
@@ -53,13 +55,21 @@ async def institution_event(svc: Harness, *, replica: str | None = None) -> str:
         envelope_for(event, source="eldercare", version=1, time=at), topic=event.TOPIC
     )
     if replica is not None:
-        sql = f"SELECT count(*) = 1 FROM {replica} WHERE id = $1"  # noqa: S608 - a fixed name
-
-        async def arrived() -> bool:
-            return bool(await svc.pool.fetchval(sql, site_id))
-
-        await wait_until(arrived, timeout=30)
+        await arrived(svc, *replica, site_id)
     return str(site_id)
+
+
+async def arrived(svc: Harness, table: str, key: str, value: uuid.UUID) -> None:
+    """Wait until a consumer of the service has written the row of ``value``."""
+    sql = f"SELECT count(*) = 1 FROM {table} WHERE {key} = $1"  # noqa: S608 - fixed names
+
+    async def there() -> bool:
+        try:
+            return bool(await svc.pool.fetchval(sql, value))
+        except asyncpg.UndefinedTableError:  # views creates its tables once its consumer starts
+            return False
+
+    await wait_until(there, timeout=30)
 
 
 def id_card(born: str = "19450312", region: str = "430902") -> str:

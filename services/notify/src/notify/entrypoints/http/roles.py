@@ -16,11 +16,13 @@ OPERATORS = ("notify_operator", "admin")
 STAFF_READERS = ("notify_operator", "admin", "auditor", "safety_lead", "main_leader")
 # The audit ledger.
 AUDITORS = ("auditor", "admin")
+# Operations: the sweepers.
+ADMINS = ("admin",)
 
 ContactAdmin = Annotated[Principal, Depends(require(*CONTACT_ADMINS))]
 Operator = Annotated[Principal, Depends(require(*OPERATORS))]
 StaffReader = Annotated[Principal, Depends(require(*STAFF_READERS))]
 Auditor = Annotated[Principal, Depends(require(*AUDITORS))]
-Admin = Annotated[Principal, Depends(require("admin"))]
+Admin = Annotated[Principal, Depends(require(*ADMINS))]
 # Any authenticated person: acknowledging is checked against the recipient's person id.
 Anyone = Annotated[Principal, Depends(bearer)]

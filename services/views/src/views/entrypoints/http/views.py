@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from shared.events.pii import find_pii
 from shared.http.auth import Principal
 from shared.http.problems import Problem, problem_responses
 from shared.service import runtime_of
@@ -93,6 +94,9 @@ async def elder(
     ] = "个案服务",
 ) -> dict[str, Any]:
     """One elder's services (opaque ids only: personal details stay in eldercare's vault)."""
+    if find_pii(purpose):
+        # The purpose is stored in the audit trail, and views never stores personal data.
+        raise Problem(422, "pii_in_free_text", "请勿在查看目的中填写身份证号或手机号")
     win = window(request, None, as_of)
     runtime = runtime_of(request)
     health = who.role in HEALTH_ROLES
