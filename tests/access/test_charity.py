@@ -16,8 +16,8 @@ from charity.domain import roles as r
 from charity.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
-from tests.access.matrix import PLATFORM, MatrixTests, Probe, Roles
-from tests.access.world import id_card, made
+from tests.access.matrix import PLATFORM, ROLES, MatrixTests, Probe, Roles, is_problem
+from tests.access.world import id_card, made, person
 
 # 2024-11-30 (a Saturday) 12:00 in Yiyang.
 NOW = datetime(2024, 11, 30, 4, 0, tzinfo=UTC)
@@ -210,3 +210,116 @@ async def probe(svc: Harness) -> Probe:
 
 class TestCharityMatrix(MatrixTests):
     """Every charity route, every role."""
+
+
+async def outbox_size(svc: Harness) -> int:
+    """Rows ever written to the outbox: a refused command adds none."""
+    return int(await svc.pool.fetchval("SELECT count(*) FROM outbox"))
+
+
+async def submitted(svc: Harness, *, lottery: bool, requester: str) -> str:
+    """An allocation waiting for its first stage; its path."""
+    if lottery:
+        body = {"code": code("LOT"), "source_type": "LOTTERY_WELFARE", "fiscal_year": 2023}
+    else:
+        body = {"code": code("FUND"), "source_type": "DONATION"}
+    fund = await made(svc, "/funds", body, "finance_officer")
+    credit = {"amount_minor": 1_000_000, "credited_at": "2024-01-15T02:00:00Z", "reference": "CZ"}
+    await made(svc, f"/funds/{fund['id']}/credits", credit, "finance_officer")
+    prj = await project(svc, "RELIEF_GOODS", "RELIEVE_POVERTY")
+    draft = {
+        "code": code("ALC"),
+        "fund_id": fund["id"],
+        "project_id": prj["id"],
+        "amount_minor": 100_000,
+        "valid_until": "2024-12-31",
+    }
+    allocation = await made(svc, "/allocations", draft, requester)
+    await made(svc, f"/allocations/{allocation['id']}/submit", {}, requester)
+    return f"/allocations/{allocation['id']}"
+
+
+async def refused(svc: Harness, path: str, body: dict[str, Any], key: str, code_: str) -> None:
+    """A decision refused with 403 ``code_`` that changes nothing and emits nothing."""
+    before = (await svc.client.get(path, headers=svc.auth("auditor"))).json()
+    outbox = await outbox_size(svc)
+    response = await svc.client.post(f"{path}/approvals", json=body, headers=svc.auth(key))
+    assert is_problem(response, 403, code_) is None, (key, body, response.text)
+    assert await outbox_size(svc) == outbox
+    assert (await svc.client.get(path, headers=svc.auth("auditor"))).json() == before
+
+
+async def test_four_eyes_holds_for_rejections_and_for_the_finance_bureau_too(svc: Harness) -> None:
+    # The service's tests cover approvals by the requester, a second stage by one approver,
+    # an approver at the co-signature and a forged approver_id equal to the requester's.
+    # Rejecting is a decision as well, the bureau may not take the section's stages, and an
+    # approver_id naming any other person (a colleague) is as forged as the requester's.
+    own = await submitted(svc, lottery=False, requester="approver")
+    reject = {"stage": "SECTION_REVIEW", "decision": "REJECT", "reason_code": "BUDGET"}
+    await refused(svc, own, reject, "approver", "four_eyes")
+    for stage in ("SECTION_REVIEW", "LEADER_APPROVAL"):
+        await refused(svc, own, {"stage": stage}, "finance_bureau", "four_eyes")
+    colleague = {"stage": "SECTION_REVIEW", "approver_id": person("approver_3")}
+    await refused(svc, own, colleague, "approver_2", "four_eyes")
+    await made(svc, f"{own}/approvals", {"stage": "SECTION_REVIEW"}, "approver_2")
+    reject_next = {"stage": "LEADER_APPROVAL", "decision": "REJECT", "reason_code": "BUDGET"}
+    await refused(svc, own, reject_next, "approver_2", "four_eyes")
+    lottery = await submitted(svc, lottery=True, requester="finance_officer")
+    await made(svc, f"{lottery}/approvals", {"stage": "SECTION_REVIEW"}, "approver")
+    await made(svc, f"{lottery}/approvals", {"stage": "LEADER_APPROVAL"}, "approver_2")
+    await refused(svc, lottery, {"stage": "FINANCE_COSIGN"}, "approver_3", "four_eyes")
+    await refused(svc, lottery, {"stage": "FINANCE_COSIGN"}, "finance_officer", "forbidden_role")
+    done = await made(svc, f"{lottery}/approvals", {"stage": "FINANCE_COSIGN"}, "finance_bureau")
+    assert done["status"] == "APPROVED"
+    deciders = [s.get("approver_id") for s in done["stages"]]
+    assert deciders == [person("approver"), person("approver_2"), person("finance_bureau")]
+
+
+async def audit_rows(svc: Harness, subject: str) -> list[tuple[str, str, str, list[str]]]:
+    """The clear reads of a subject: actor, role, purpose, fields."""
+    rows = await svc.pool.fetch(
+        "SELECT actor_id, actor_role, purpose, fields FROM pii_access_log WHERE subject_id = $1"
+        " ORDER BY seq",
+        uuid.UUID(subject),
+    )
+    return [(str(r["actor_id"]), r["actor_role"], r["purpose"], list(r["fields"])) for r in rows]
+
+
+async def test_clear_personal_data_only_for_caseworkers_and_every_read_is_audited(
+    svc: Harness,
+) -> None:
+    number = id_card("20160305")
+    body = {"kind": "CHILD", "county_code": "430902", "name": "李小红", "id_card_no": number}
+    child = await made(svc, "/beneficiaries", body, "caseworker")
+    path = f"/beneficiaries/{child['id']}/personal-data"
+    clear = ("李小红", number)
+    for role in r.READ:
+        masked = await svc.client.get(f"/beneficiaries/{child['id']}", headers=svc.auth(role))
+        assert masked.status_code == 200, (role, masked.text)
+        assert not [v for v in clear if v in masked.text], role
+    # Decision: a refused read is not audited (the 403 comes before the subject is looked up).
+    for role in sorted(set(ROLES) - set(r.READ_PERSONAL_DATA)):
+        denied = await svc.client.get(path, params={"purpose": "核对"}, headers=svc.auth(role))
+        assert is_problem(denied, 403, "forbidden_role") is None, role
+        assert not [v for v in clear if v in denied.text]
+    # The purpose is kept in clear in the audit log, outside the vault: no personal data in it.
+    for purpose in (f"核对 {number}", "回电 13912345678"):
+        leaky = await svc.client.get(
+            path, params={"purpose": purpose}, headers=svc.auth("caseworker")
+        )
+        assert is_problem(leaky, 422, "pii_in_free_text") is None, leaky.text
+        assert number not in leaky.text
+    assert await audit_rows(svc, child["id"]) == []
+    read = await svc.client.get(
+        path, params={"purpose": "核对助学金"}, headers=svc.auth("caseworker")
+    )
+    assert read.status_code == 200, read.text
+    assert read.json()["fields"]["id_card_no"] == number
+    assert await audit_rows(svc, child["id"]) == [
+        (person("caseworker"), "caseworker", "核对助学金", ["id_card_no", "name"])
+    ]
+    log = await svc.client.get(
+        "/pii-audit", params={"subject_id": child["id"]}, headers=svc.auth("auditor")
+    )
+    assert log.status_code == 200
+    assert not [v for v in clear if v in log.text], "the auditor sees who read, never the data"

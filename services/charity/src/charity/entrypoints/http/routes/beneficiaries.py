@@ -14,6 +14,7 @@ from charity.adapters.unit_of_work import connection
 from charity.adapters.vault import PostgresVault
 from charity.domain.beneficiaries import VAULT_FIELDS
 from charity.domain.commands import DeactivateBeneficiary, EnrolBeneficiary, RegisterBeneficiary
+from charity.domain.text import reject_personal_data
 from charity.entrypoints.http import responses as r, schemas as s
 from charity.entrypoints.http.common import (
     COMMAND_ERRORS,
@@ -159,6 +160,8 @@ async def read_personal_data(
     beneficiary_id: UUID, request: Request, who: PersonalDataReader, purpose: Purpose
 ) -> Doc:
     """The clear personal data (pii:read / child:read); every read writes an audit row."""
+    # The purpose is kept in clear in the audit log, outside the vault and past an erasure.
+    reject_personal_data(purpose=purpose)
     runtime = runtime_of(request)
     async with connection(runtime.pool) as conn, conn.transaction():
         found = await personal.personal_data(
