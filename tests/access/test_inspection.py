@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,7 @@ from inspection.entrypoints.app import definition
 from inspection.entrypoints.http.roles import MATRIX
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
-from tests.access.matrix import PLATFORM, MatrixTests, Probe, Roles
+from tests.access.matrix import PLATFORM, MatrixTests, Probe, Roles, is_problem
 from tests.access.world import institution_event, made, person
 
 # 2024-11-30 12:00 in Yiyang.
@@ -184,6 +186,7 @@ async def world(svc: Harness) -> dict[str, str]:
         "inspector",
     )
     return {
+        "site_id": site,
         "campaign_id": campaign["id"],
         "person_id": person("main_leader"),
         "inspection_id": inspection["id"],
@@ -205,3 +208,82 @@ async def probe(svc: Harness) -> Probe:
 
 class TestInspectionMatrix(MatrixTests):
     """Every inspection route, every role."""
+
+
+async def unchanged(svc: Harness, hazard_id: str) -> tuple[object, ...]:
+    """What a refused command must leave alone: the hazard's row and the outbox."""
+    row = await svc.pool.fetchrow("SELECT * FROM hazards WHERE id = $1", uuid.UUID(hazard_id))
+    assert row is not None
+    return (tuple(row), await svc.pool.fetchval("SELECT count(*) FROM outbox"))
+
+
+async def refused(
+    svc: Harness, hazard_id: str, step: str, body: dict[str, Any], key: str, status: int, code: str
+) -> None:
+    """A hazard command refused with this problem, changing nothing and emitting nothing."""
+    before = await unchanged(svc, hazard_id)
+    response = await svc.client.post(
+        f"/hazards/{hazard_id}/{step}", json=body, headers=svc.auth(key)
+    )
+    assert is_problem(response, status, code) is None, (step, key, response.text)
+    assert await unchanged(svc, hazard_id) == before
+
+
+async def found_hazard(svc: Harness, site: str) -> str:
+    """A general hazard an inspector found yesterday; its id."""
+    body = {
+        "site_id": site,
+        "category": "消防",
+        "level": "GENERAL",
+        "description": "灭火器过期",
+        "found_at": "2024-11-29T10:00:00+08:00",
+    }
+    return str((await made(svc, "/hazards", body, "inspector"))["id"])
+
+
+def plan(responsible: str, **extra: str) -> dict[str, str]:
+    """A 五定 plan for a general hazard."""
+    return {
+        "responsible_person_id": responsible,
+        "measures": "更换灭火器",
+        "deadline_on": "2024-12-20",
+        **extra,
+    }
+
+
+async def test_the_person_responsible_for_a_rectification_never_verifies_it(
+    svc: Harness, probe: Probe
+) -> None:
+    # Beyond the service's tests (verify with verifier_id = responsible; a stranger; the wrong
+    # role): the plan's verifier, named or by default the finder, is never the responsible
+    # person, and the responsible person's own token cannot record a verification either.
+    site = probe.world["site_id"]
+    hazard = await found_hazard(svc, site)
+    named = plan(person("inspector_2"), verifier_id=person("inspector_2"))
+    await refused(svc, hazard, "assign", named, "safety_lead", 422, "segregation_of_duties")
+    # The finder is made responsible and no verifier is named: the default verifier would be
+    # the responsible person.
+    finder = plan(person("inspector"))
+    await refused(svc, hazard, "assign", finder, "safety_lead", 422, "segregation_of_duties")
+    await made(svc, f"/hazards/{hazard}/assign", plan(person("inspector_2")), "safety_lead")
+    await made(svc, f"/hazards/{hazard}/submit", {"evidence_ids": ["e1"]}, "institution_staff")
+    by_leader = {"result": "PASS", "verifier_id": person("main_leader")}
+    await refused(svc, hazard, "verify", by_leader, "inspector_2", 422, "segregation_of_duties")
+    vouched = {"result": "PASS", "verifier_id": person("inspector")}
+    await refused(svc, hazard, "verify", vouched, "main_leader", 403, "verifier_not_authorized")
+    done = await made(svc, f"/hazards/{hazard}/verify", vouched, "inspector")
+    assert (done["status"], done["verifier_id"]) == ("VERIFIED", person("inspector"))
+
+
+async def test_a_second_extension_needs_the_safety_lead_not_merely_a_leader(
+    svc: Harness, probe: Probe
+) -> None:
+    hazard = await found_hazard(svc, probe.world["site_id"])
+    await made(svc, f"/hazards/{hazard}/assign", plan(str(uuid.uuid4())), "inspector")
+    first = {"new_deadline_on": "2024-12-22", "reason": "材料未到"}
+    await made(svc, f"/hazards/{hazard}/extend", first, "inspector")
+    second = {"new_deadline_on": "2024-12-24", "reason": "再延"}
+    # The main leader outranks the safety lead, but the rule names the safety lead's duty.
+    await refused(svc, hazard, "extend", second, "main_leader", 403, "needs_safety_lead")
+    done = await made(svc, f"/hazards/{hazard}/extend", second, "safety_lead")
+    assert done["extension_count"] == 2

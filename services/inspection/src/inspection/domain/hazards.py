@@ -135,7 +135,10 @@ class Hazard:
                 missing=missing,
             )
         self._check_deadline(deadline, today=today, policy=policy)
-        if plan.verifier_id is not None and plan.verifier_id == responsible:
+        # The verifier to notify on submission, named or by default the finder, is never the
+        # person who rectifies (a finder made responsible needs another verifier named).
+        verifier = plan.verifier_id or self.found_by
+        if verifier == responsible:
             raise _segregation()
         self.responsible_person_id = responsible
         self.measures = plan.measures
@@ -145,7 +148,7 @@ class Hazard:
         self.deadline_on = self.original_deadline_on = deadline
         self.contingency_plan = plan.contingency_plan or None
         self.interim_measures = plan.interim_measures or None
-        self.verifier_id = plan.verifier_id or self.found_by
+        self.verifier_id = verifier
         self.assigned_at = now
         self.status = IN_RECTIFICATION
         self.version += 1
@@ -189,11 +192,16 @@ class Hazard:
         verifier_allowed: bool,
         note: str | None,
         now: datetime,
+        recorded_by: uuid.UUID | None = None,
     ) -> None:
-        """Accept (VERIFIED, final) or reject (back to rectification) a submission."""
+        """Accept (VERIFIED, final) or reject (back to rectification) a submission.
+
+        Neither the verifier nor whoever records the verification is the responsible person.
+        """
         if self.status != SUBMITTED:
             raise invalid_state("隐患", self.status)
-        if verifier_id == self.responsible_person_id:
+        responsible = self.responsible_person_id
+        if responsible is not None and responsible in (verifier_id, recorded_by):
             raise _segregation()
         if not verifier_allowed:
             raise ForbiddenError("verifier_not_authorized", "验收人须为领导小组成员或检查人员")

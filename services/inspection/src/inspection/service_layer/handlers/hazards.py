@@ -113,6 +113,7 @@ async def verify_rectification(
         verifier_allowed=allowed,
         note=cmd.note,
         now=ctx.now,
+        recorded_by=ctx.actor,
     )
     await uow.hazards.save(hazard)
     event = (
