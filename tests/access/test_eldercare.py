@@ -15,8 +15,8 @@ from eldercare.entrypoints.app import definition
 from eldercare.entrypoints.http.roles import MATRIX
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
-from tests.access.matrix import PLATFORM, MatrixTests, Probe, Roles
-from tests.access.world import id_card, made, mobile
+from tests.access.matrix import PLATFORM, ROLES, MatrixTests, Probe, Roles, is_problem
+from tests.access.world import id_card, made, mobile, person
 
 # 2024-06-03 (a Monday) 12:00 in Yiyang: inside the default lunch slot.
 NOW = datetime(2024, 6, 3, 4, 0, tzinfo=UTC)
@@ -202,3 +202,50 @@ async def probe(svc: Harness) -> Probe:
 
 class TestEldercareMatrix(MatrixTests):
     """Every eldercare route, every role."""
+
+
+async def audit_rows(svc: Harness, subject: str) -> list[tuple[str, str, str, str]]:
+    """The personal-data ledger of a subject: actor, role, action, purpose."""
+    rows = await svc.pool.fetch(
+        "SELECT actor_person_id, actor_role, action, purpose FROM pii_access_log "
+        "WHERE subject_id = $1 ORDER BY id",
+        uuid.UUID(subject),
+    )
+    return [(str(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"), [("elders", M["elder_pii"]), ("volunteers", M["volunteer_pii"])]
+)
+async def test_clear_reads_only_for_the_scoped_role_each_audited_with_actor_and_purpose(
+    svc: Harness, probe: Probe, kind: str, allowed: tuple[str, ...]
+) -> None:
+    if kind == "elders":
+        body = elder_body()
+        subject = (await made(svc, "/elders", body, "caseworker"))["id"]
+        clear = [str(body["id_card_no"]), str(body["phone"])]
+    else:
+        phone = mobile()
+        enrol = {"branch_id": probe.world["branch_id"], "name": "皇甫兰芝", "phone": phone}
+        enrol["birth_date"] = "1957-09-09"
+        subject = (await made(svc, "/volunteers", enrol, "volunteer_coordinator"))["id"]
+        clear = ["皇甫兰芝", phone]
+    path = f"/{kind}/{subject}/personal-data"
+    # Decision (as in every service): a refused read is not audited; the 403 is decided from
+    # the token before the subject is looked up, so nothing about the person was disclosed.
+    for role in sorted(set(ROLES) - set(allowed)):
+        denied = await svc.client.get(path, params=PURPOSE, headers=svc.auth(role))
+        assert is_problem(denied, 403, "forbidden_role") is None, role
+        assert not [v for v in clear if v in denied.text]
+    leaky = await svc.client.get(
+        path, params={"purpose": f"回电 {mobile()}"}, headers=svc.auth(allowed[0])
+    )
+    assert is_problem(leaky, 422, "pii_in_free_text") is None
+    assert await audit_rows(svc, subject) == []
+    for role in allowed:
+        read = await svc.client.get(path, params=PURPOSE, headers=svc.auth(role))
+        assert read.status_code == 200, read.text
+        assert all(v in read.text for v in clear)
+    assert await audit_rows(svc, subject) == [
+        (person(role), role, "READ", PURPOSE["purpose"]) for role in allowed
+    ]
