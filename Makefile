@@ -52,8 +52,9 @@ arch:
 docs:  ## docs/: each service's AsyncAPI, the event catalogue and schemas (offline, no Kafka)
 	@$(PY) -m devstack docs
 
-bench: install  ## throughput and latency ratios against same-run baselines (bench/results/)
-	@$(PY) -m bench
+# BENCH=name (or "a b", "a,b"): only those benchmarks (relay memory rebuild command_path e2e_latency).
+bench: install  ## throughput, latency and memory against same-run baselines (bench/results/)
+	@$(PY) -m bench $(BENCH)
 
 lint-deploy:  ## dclint on the compose files, hadolint on the Dockerfiles (make test runs them too)
 	@deploy/lint/node_modules/.bin/dclint -c deploy/lint/dclint.yaml docker-compose.yml deploy/compose/kafka-3.yml
