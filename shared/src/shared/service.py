@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream.kafka import KafkaBroker
 
 from shared import db, migrations
@@ -293,7 +293,9 @@ def create_app(
         description=definition.description,
         version=definition.version,
         lifespan=lifespan,
-        responses=problems.problem_responses(401, 403, 413, 503),
+        # Every route can refuse an unparsable body (400) or bad input (422, problem+json rather
+        # than FastAPI's own HTTPValidationError), besides the token, size and outage refusals.
+        responses=problems.problem_responses(400, 401, 403, 413, 422, 503),
     )
     app.state.runtime = runtime
     app.state.tokens = runtime.tokens
@@ -345,7 +347,7 @@ def _ops_router(definition: ServiceDefinition, runtime: Runtime) -> APIRouter:
         body = {"status": "ready" if ok else "not_ready", "checks": checks}
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @router.get("/metrics", summary="Prometheus 指标")
+    @router.get("/metrics", summary="Prometheus 指标", response_class=PlainTextResponse)
     async def metrics() -> Response:
         """Prometheus exposition."""
         return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
@@ -365,7 +367,11 @@ def _ops_router(definition: ServiceDefinition, runtime: Runtime) -> APIRouter:
         """The AsyncAPI document of every event this service publishes and consumes."""
         return Response(spec.to_specification().to_json(), media_type="application/json")
 
-    @router.get("/asyncapi.yaml", summary="AsyncAPI 3 事件文档（YAML）")
+    @router.get(
+        "/asyncapi.yaml",
+        summary="AsyncAPI 3 事件文档（YAML）",
+        responses={200: {"content": {"application/yaml": {"schema": {"type": "object"}}}}},
+    )
     async def asyncapi_yaml() -> Response:
         """The same document as YAML."""
         return Response(spec.to_specification().to_yaml(), media_type="application/yaml")

@@ -115,7 +115,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {
             "model": ProblemDoc,
             "description": _TITLES.get(status, "错误"),
-            "content": {PROBLEM_JSON: {}},
+            # The schema under the media type actually sent, so clients can validate errors.
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}},
         }
         for status in statuses
     }

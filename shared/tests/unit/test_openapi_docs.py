@@ -1,0 +1,64 @@
+"""The OpenAPI document of a service says what it really answers (Schemathesis holds it to that).
+
+Regressions of what the hostile-input fuzzing found: refusals are documented as the
+application/problem+json they are sent as (never FastAPI's HTTPValidationError), including 400
+for an unparsable body and 422 on every route, and /metrics and /asyncapi.yaml name their media
+types.
+"""
+
+from typing import Any
+
+import pytest
+from fastapi import APIRouter
+from pydantic import BaseModel, SecretStr
+
+from shared.http.problems import PROBLEM_JSON
+from shared.service import ServiceDefinition, create_app
+from shared.settings import ServiceSettings
+
+router = APIRouter()
+PROBLEM = {"$ref": "#/components/schemas/ProblemDoc"}
+
+
+class Body(BaseModel):
+    code: str
+
+
+@router.post("/things/{thing_id}")
+async def make(thing_id: int, body: Body) -> dict[str, str]:
+    return {"code": body.code}
+
+
+class Settings(ServiceSettings):
+    service_name: str = "docs"
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict[str, Any]:
+    settings = Settings(
+        database_url=SecretStr("postgresql://nobody@127.0.0.1:1/none"),
+        kafka_bootstrap_servers="127.0.0.1:1",
+        demo_mode=True,
+    )
+    definition = ServiceDefinition(name="docs", title="文档", description="d", routers=[router])
+    # Building the app connects to nothing: only its document is read.
+    return create_app(definition, settings).openapi()
+
+
+def test_every_operation_documents_its_refusals_as_problem_json(openapi):
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            for status in ("400", "401", "403", "413", "422", "503"):
+                if (path, status) == ("/ready", "503"):
+                    continue  # not ready is the readiness document itself, not a problem
+                content = responses[status]["content"]
+                assert content[PROBLEM_JSON]["schema"] == PROBLEM, (method, path, status)
+    assert "HTTPValidationError" not in str(openapi)
+
+
+def test_operational_routes_name_their_media_types(openapi):
+    metrics = openapi["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    assert set(metrics) == {"text/plain"}
+    yaml = openapi["paths"]["/asyncapi.yaml"]["get"]["responses"]["200"]["content"]
+    assert "application/yaml" in yaml
