@@ -426,6 +426,10 @@ async def database_outage(stack: Stack) -> None:
         await conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", role
         )
+        sessions = "SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
+        async with asyncio.timeout(10):
+            while await conn.fetchval(sessions, role):
+                await asyncio.sleep(0.1)
         fund = {"code": f"F-{uuid.uuid4().hex[:6]}", "source_type": "DONATION"}
         down = await stack.call("charity", "POST", "/funds", "finance_officer", json=fund)
         assert down.status_code >= 500, down.text
