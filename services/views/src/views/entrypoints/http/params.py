@@ -14,6 +14,8 @@ from shared.clock import local_date
 from shared.http.problems import Problem
 from shared.service import runtime_of
 from views.adapters.reading import consistent_read
+from views.adapters.sets import ensure_active
+from views.domain.projections import PROJECTIONS
 
 
 @dataclass(frozen=True)
@@ -47,5 +49,13 @@ def window(request: Request, year: int | None, as_of: date | None) -> Window:
 async def read_model(request: Request, *, write: bool = False) -> AsyncIterator[Any]:
     """A connection reading one state of the read model (never a half-switched one)."""
     runtime = runtime_of(request)
+    if not getattr(request.app.state, "views_sets_ready", False):
+        # The monitor task makes the table sets at start, but a read may come first (a 500 on a
+        # fresh service otherwise): make sure once per process, cheap when they exist.
+        async with runtime.pool.acquire() as conn:
+            for projection in PROJECTIONS:
+                async with conn.transaction():
+                    await ensure_active(conn, runtime.settings.schema_name, projection)
+        request.app.state.views_sets_ready = True
     async with consistent_read(runtime.pool, runtime.settings.schema_name, write=write) as conn:
         yield conn
