@@ -12,8 +12,9 @@ import os
 
 import pytest
 
+from tests.hostile.conftest import Stack
 from tests.hostile.fuzz import NEGATIVE, POSITIVE, Job, role_plan, run
-from tests.hostile.stack import SERVICES, SPECS, running, served
+from tests.hostile.stack import SERVICES, SPECS, served
 
 # Per operation and mode: enough to reach odd values, few enough for ~200 operations on 2 cores.
 # HOSTILE_FUZZ_EXAMPLES="positive=50,negative=30" digs deeper by hand.
@@ -32,14 +33,12 @@ BUDGET_S = 60 + 60 * sum(EXAMPLES.values())
 
 @pytest.mark.timeout(BUDGET_S + 60)
 @pytest.mark.parametrize("service", SERVICES)
-async def test_every_operation_answers_as_documented(
-    service, pg_admin_dsn, kafka_bootstrap, tmp_path
-):
-    async with running(service, pg_admin_dsn=pg_admin_dsn, kafka_bootstrap=kafka_bootstrap) as svc:
-        openapi = svc.app.openapi()
-        plan = await role_plan(svc.client, openapi, svc.tokens, SPECS[service].roles)
-        async with served(svc.app) as base_url:
-            job = Job(openapi, base_url, dict(svc.tokens), plan, EXAMPLES)
-            findings = await run(job, tmp_path, timeout=BUDGET_S)
+async def test_every_operation_answers_as_documented(service, stack: Stack, tmp_path):
+    svc = await stack.get(service)
+    openapi = svc.app.openapi()
+    plan = await role_plan(svc.client, openapi, svc.tokens, SPECS[service].roles)
+    async with served(svc.app) as base_url:
+        job = Job(openapi, base_url, dict(svc.tokens), plan, EXAMPLES)
+        findings = await run(job, tmp_path, timeout=BUDGET_S)
     report = "\n\n".join(f"## {f.operation} [{f.mode}] (as {f.role})\n{f.report}" for f in findings)
     assert not findings, f"{len(findings)} operations failed:\n{report}"
