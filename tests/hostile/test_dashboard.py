@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,7 +84,7 @@ async def test_hostile_names_from_events_are_shown_as_text_on_the_dashboard(stac
     for event in (site, campaign, hazard, project):
         await svc.publish(envelope(event), topic=event.TOPIC)
 
-    async def dashboard() -> dict:
+    async def dashboard() -> dict[str, Any]:
         response = await svc.client.get(
             "/dashboard/data",
             params={"year": 2024, "as_of": "2024-11-30"},
