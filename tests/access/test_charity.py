@@ -17,7 +17,7 @@ from charity.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
 from tests.access.matrix import PLATFORM, ROLES, MatrixTests, Probe, Roles, is_problem
-from tests.access.world import id_card, made, person
+from tests.access.world import id_card, made, made_by_each, person
 
 # 2024-11-30 (a Saturday) 12:00 in Yiyang.
 NOW = datetime(2024, 11, 30, 4, 0, tzinfo=UTC)
@@ -87,14 +87,18 @@ def code(prefix: str) -> str:
 
 async def project(svc: Harness, kind: str, purpose: str) -> dict[str, Any]:
     """A project in the library."""
-    body = {
+    return await made(svc, "/projects", project_body(kind, purpose), "finance_officer")
+
+
+def project_body(kind: str, purpose: str) -> dict[str, Any]:
+    """A new project in the library."""
+    return {
         "code": code("PRJ"),
         "name": "访问控制测试项目",
         "kind": kind,
         "purpose": purpose,
         "in_project_library": True,
     }
-    return await made(svc, "/projects", body, "finance_officer")
 
 
 async def beneficiary(svc: Harness, kind: str, born: str, project_id: str) -> dict[str, Any]:
@@ -112,33 +116,54 @@ async def beneficiary(svc: Harness, kind: str, born: str, project_id: str) -> di
 
 
 async def approved_allocation(svc: Harness, fund_id: str, project_id: str) -> dict[str, Any]:
-    """An allocation through both stages of a donation fund, by two approvers."""
-    body = {
-        "code": code("ALC"),
-        "fund_id": fund_id,
-        "project_id": project_id,
-        "amount_minor": 500_000,
-        "valid_until": "2024-12-31",
-    }
-    allocation = await made(svc, "/allocations", body, "finance_officer")
+    """An allocation through both stages of a donation fund, by two approvers.
+
+    Every role that may request one drafts one; the first (the finance office's) goes on.
+    """
+    allocation = await made_by_each(
+        svc,
+        r.REQUEST_ALLOCATION,
+        "/allocations",
+        lambda: {
+            "code": code("ALC"),
+            "fund_id": fund_id,
+            "project_id": project_id,
+            "amount_minor": 300_000,
+            "valid_until": "2024-12-31",
+        },
+    )
     path = f"/allocations/{allocation['id']}"
-    await made(svc, f"{path}/submit", {}, "finance_officer")
+    await made(svc, f"{path}/submit", {}, r.REQUEST_ALLOCATION[0])
     await made(svc, f"{path}/approvals", {"stage": "SECTION_REVIEW"}, "approver")
     return await made(svc, f"{path}/approvals", {"stage": "LEADER_APPROVAL"}, "approver_2")
 
 
 async def world(svc: Harness) -> dict[str, str]:
-    """One thing of each kind the reads can name."""
-    fund = await made(
-        svc, "/funds", {"code": code("FUND"), "source_type": "DONATION"}, "finance_officer"
+    """One thing of each kind the reads can name, created once by every role allowed to."""
+    fund = await made_by_each(
+        svc, r.OPEN_FUND, "/funds", lambda: {"code": code("FUND"), "source_type": "DONATION"}
     )
-    credit = {"amount_minor": 1_000_000, "credited_at": "2024-01-15T02:00:00Z", "reference": "CZ"}
-    await made(svc, f"/funds/{fund['id']}/credits", credit, "finance_officer")
-    relief = await project(svc, "RELIEF_GOODS", "RELIEVE_POVERTY")
-    donation = await made(
+    await made_by_each(
         svc,
+        r.CREDIT_FUND,
+        f"/funds/{fund['id']}/credits",
+        lambda: {
+            "amount_minor": 1_000_000,
+            "credited_at": "2024-01-15T02:00:00Z",
+            "reference": code("CZ"),
+        },
+    )
+    relief = await made_by_each(
+        svc,
+        r.REGISTER_PROJECT,
+        "/projects",
+        lambda: project_body("RELIEF_GOODS", "RELIEVE_POVERTY"),
+    )
+    donation = await made_by_each(
+        svc,
+        r.RECORD_DONATION,
         "/donations",
-        {
+        lambda: {
             "receipt_no": code("PJ"),
             "fund_id": fund["id"],
             "donor_type": "ORGANISATION",
@@ -147,40 +172,43 @@ async def world(svc: Harness) -> dict[str, str]:
             "amount_minor": 50_000,
             "received_at": "2024-02-01T02:00:00Z",
         },
-        "finance_officer",
     )
     household = await beneficiary(svc, "HOUSEHOLD", "19700101", relief["id"])
     allocation = await approved_allocation(svc, fund["id"], relief["id"])
-    disbursement = await made(
+    disbursement = await made_by_each(
         svc,
+        r.REQUEST_DISBURSEMENT,
         f"/allocations/{allocation['id']}/disbursements",
-        {
+        lambda: {
             "beneficiary_id": household["id"],
             "kind": "CASH",
             "amount_minor": 100_000,
             "round_code": code("2024-冬季慰问"),
         },
-        "finance_officer",
     )
-    reconciliation = await made(
+    reconciliation = await made_by_each(
         svc,
+        r.RECONCILE,
         "/reconciliations",
-        {"allocation_id": allocation["id"], "period_end_on": "2024-11-30"},
-        "finance_officer",
+        lambda: {"allocation_id": allocation["id"], "period_end_on": "2024-11-30"},
+    )
+    provider = {"role": "VOLUNTEER_MOTHER"}
+    await made_by_each(
+        svc, r.RECORD_CHILD_CARE, f"/child-care-providers/{uuid.uuid4()}", lambda: provider, "PUT"
     )
     mothers = await project(svc, "WEEKEND_MOTHERS", "RESCUE_ORPHANS")
     child = await beneficiary(svc, "CHILD", "20150612", mothers["id"])
-    session = await made(
+    session = await made_by_each(
         svc,
+        r.RECORD_CHILD_CARE,
         "/child-care-sessions",
-        {
+        lambda: {
             "project_id": mothers["id"],
             "provider_person_id": str(uuid.uuid4()),
             "held_on": "2024-11-30",
             "child_beneficiary_ids": [child["id"]],
             "minutes": 120,
         },
-        "caseworker",
     )
     return {
         "fund_id": fund["id"],

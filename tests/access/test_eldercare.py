@@ -16,7 +16,7 @@ from eldercare.entrypoints.http.roles import MATRIX
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
 from tests.access.matrix import PLATFORM, ROLES, MatrixTests, Probe, Roles, is_problem
-from tests.access.world import id_card, made, mobile, person
+from tests.access.world import id_card, made, made_by_each, mobile, person
 
 # 2024-06-03 (a Monday) 12:00 in Yiyang: inside the default lunch slot.
 NOW = datetime(2024, 6, 3, 4, 0, tzinfo=UTC)
@@ -106,11 +106,12 @@ def elder_body() -> dict[str, object]:
 
 
 async def world(svc: Harness) -> dict[str, str]:
-    """One thing of each kind the reads can name."""
-    institution = await made(
+    """One thing of each kind the reads can name, created once by every role allowed to."""
+    institution = await made_by_each(
         svc,
+        TABLE["POST /institutions"],
         "/institutions",
-        {
+        lambda: {
             "filing_no": f"BA-{uuid.uuid4().hex[:10]}",
             "name": "资阳区中心敬老院",
             "kind": "ELDERCARE_SAFETY_NET",
@@ -119,19 +120,19 @@ async def world(svc: Harness) -> dict[str, str]:
             "beds": 20,
             "head_person_id": str(uuid.uuid4()),
         },
-        "admin",
     )
-    elder = await made(svc, "/elders", elder_body(), "caseworker")
-    modification = await made(
+    elder = await made_by_each(svc, TABLE["POST /elders"], "/elders", elder_body)
+    modification = await made_by_each(
         svc,
+        TABLE["POST /home-modifications"],
         "/home-modifications",
-        {"household_id": str(uuid.uuid4()), "elder_id": elder["id"]},
-        "caseworker",
+        lambda: {"household_id": str(uuid.uuid4()), "elder_id": elder["id"]},
     )
-    point = await made(
+    point = await made_by_each(
         svc,
+        TABLE["POST /meal-points"],
         "/meal-points",
-        {
+        lambda: {
             "name": "赫山区益老食堂",
             "type": "MEAL_POINT",
             "county_code": "430903",
@@ -139,38 +140,46 @@ async def world(svc: Harness) -> dict[str, str]:
             "capacity_per_slot": 50,
             "established_at": "2024-05-01T00:00:00Z",
         },
-        "caseworker",
     )
-    band = await made(
+    band = await made_by_each(
         svc,
+        TABLE["POST /wristbands"],
         "/wristbands",
-        {
+        lambda: {
             "code": f"HSH-{uuid.uuid4().hex[:10]}",
             "elder_id": elder["id"],
             "brand_project_id": str(uuid.uuid4()),
         },
-        "caseworker",
     )
-    case = await made(
-        svc, "/missing-cases", {"elder_id": elder["id"], "last_seen_place": "汽车站"}, "caseworker"
-    )
-    corps = await made(svc, "/volunteer-corps", {"name": "银龄行动总队"}, "volunteer_coordinator")
-    branch = await made(
+    # One open case per elder: each reporting role gets an elder of its own.
+    missing = [elder["id"]]
+    for _ in range(len(M["missing_cases"]) - 1):
+        missing.append((await made(svc, "/elders", elder_body(), "caseworker"))["id"])
+    case = await made_by_each(
         svc,
+        TABLE["POST /missing-cases"],
+        "/missing-cases",
+        lambda: {"elder_id": missing.pop(0), "last_seen_place": "汽车站"},
+    )
+    corps = await made_by_each(
+        svc, TABLE["POST /volunteer-corps"], "/volunteer-corps", lambda: {"name": "银龄行动总队"}
+    )
+    branch = await made_by_each(
+        svc,
+        TABLE["POST /volunteer-corps/{corps_id}/branches"],
         f"/volunteer-corps/{corps['id']}/branches",
-        {"name": "资阳区分队", "county_code": "430902"},
-        "volunteer_coordinator",
+        lambda: {"name": f"分队-{uuid.uuid4().hex[:6]}", "county_code": "430902"},
     )
-    volunteer = await made(
+    volunteer = await made_by_each(
         svc,
+        TABLE["POST /volunteers"],
         "/volunteers",
-        {
+        lambda: {
             "branch_id": branch["id"],
             "name": "司马松柏",
             "phone": mobile(),
             "birth_date": "1958-04-02",
         },
-        "volunteer_coordinator",
     )
     return {
         "institution_id": institution["id"],

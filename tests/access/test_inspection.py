@@ -15,7 +15,7 @@ from inspection.entrypoints.http.roles import MATRIX
 from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
 from tests.access.matrix import PLATFORM, MatrixTests, Probe, Roles, is_problem
-from tests.access.world import institution_event, made, person
+from tests.access.world import institution_event, made, made_by_each, person
 
 # 2024-11-30 12:00 in Yiyang.
 NOW = datetime(2024, 11, 30, 4, 0, tzinfo=UTC)
@@ -89,40 +89,53 @@ async def svc(pg_admin_dsn: str, kafka_bootstrap: str) -> AsyncIterator[Harness]
         yield harness
 
 
+def each(route: str) -> tuple[str, ...]:
+    """The roles a creating command's row allows: each of them creates one below."""
+    roles = TABLE[route]
+    assert roles is not None
+    return roles
+
+
 async def world(svc: Harness) -> dict[str, str]:
-    """One thing of each kind the reads can name."""
+    """One thing of each kind the reads can name, created once by every role allowed to."""
     site = await institution_event(svc, replica=("site_replica", "id"))
-    for key, roles in (("main_leader", ["MAIN_LEADER"]), ("safety_lead", ["SAFETY_LEAD"])):
-        body = {"roles": roles, "effective_from": "2030-01-01"}
-        await made(svc, f"/leaders/{person(key)}", body, "admin", "PUT")
-    campaign = await made(
+    leaders = zip(
+        each("PUT /leaders/{person_id}"),
+        (("main_leader", ["MAIN_LEADER"]), ("safety_lead", ["SAFETY_LEAD"])),
+        strict=True,
+    )
+    for role, (key, kinds) in leaders:
+        body = {"roles": kinds, "effective_from": "2030-01-01"}
+        await made(svc, f"/leaders/{person(key)}", body, role, "PUT")
+    campaign = await made_by_each(
         svc,
+        each("POST /campaigns"),
         "/campaigns",
-        {
+        lambda: {
             "code": "C9",
-            "name": "访问控制矩阵专项行动",
+            "name": f"访问控制矩阵专项行动-{uuid.uuid4().hex[:6]}",
             "kind": "ROOT_CAUSE",
             "start_on": "2024-01-01",
             "lead_unit": "市民政局",
         },
-        "safety_lead",
     )
-    inspection = await made(
+    inspection = await made_by_each(
         svc,
+        each("POST /inspections"),
         "/inspections",
-        {
+        lambda: {
             "site_id": site,
             "type": "SPECIAL",
             "campaign_id": campaign["id"],
             "lead_person_id": person("inspector"),
             "planned_on": "2024-11-30",
         },
-        "inspector",
     )
-    hazard = await made(
+    hazard = await made_by_each(
         svc,
+        each("POST /hazards"),
         "/hazards",
-        {
+        lambda: {
             "site_id": site,
             "category": "消防",
             "level": "GENERAL",
@@ -130,60 +143,63 @@ async def world(svc: Harness) -> dict[str, str]:
             "photo_ids": ["p1"],
             "found_at": "2024-11-29T10:00:00+08:00",
         },
-        "inspector",
     )
-    drill = await made(
+    drill = await made_by_each(
         svc,
+        each("POST /drills"),
         "/drills",
-        {"site_id": site, "drill_type": "FIRE_EVACUATION", "planned_on": "2024-12-05"},
-        "institution_staff",
+        lambda: {"site_id": site, "drill_type": "FIRE_EVACUATION", "planned_on": "2024-12-05"},
     )
-    talk = await made(
+    talk = await made_by_each(
         svc,
+        each("POST /safety-talks"),
         "/safety-talks",
-        {
+        lambda: {
             "format": "MINZHENG_LECTURE",
             "topic": "冬季消防安全",
             "speaker_person_id": person("safety_lead"),
             "held_at": "2024-11-20T09:00:00+08:00",
             "audience_count": 10,
         },
-        "inspector",
     )
-    meeting = await made(
+    meeting = await made_by_each(
         svc,
+        each("POST /safety-meetings"),
         "/safety-meetings",
-        {"kind": "PARTY_GROUP", "held_at": "2024-11-20T15:00:00+08:00"},
-        "main_leader",
+        lambda: {"kind": "PARTY_GROUP", "held_at": "2024-11-20T15:00:00+08:00"},
     )
-    notice = await made(
+    notice = await made_by_each(
         svc,
+        each("POST /work-notices"),
         "/work-notices",
-        {"title": "冬季防火工作提示", "target_site_ids": [site], "ack_due_on": "2024-12-10"},
-        "safety_lead",
+        lambda: {
+            "title": "冬季防火工作提示",
+            "target_site_ids": [site],
+            "ack_due_on": "2024-12-10",
+        },
     )
-    survey = await made(
+    survey = await made_by_each(
         svc,
+        each("POST /surveys"),
         "/surveys",
-        {
+        lambda: {
             "title": "农村养老服务调研",
             "theme": "农村养老",
             "scale": "ORDINARY",
             "launched_at": "2024-11-20T09:00:00+08:00",
         },
-        "inspector",
     )
-    problem = await made(
+    problem = await made_by_each(
         svc,
+        each("POST /problems"),
         "/problems",
-        {
+        lambda: {
             "source": "HOTLINE_12345",
             "county_code": "430903",
             "category": "养老服务",
             "summary": "助餐点午餐供应不足",
             "owner_unit": "养老服务科",
         },
-        "inspector",
     )
     return {
         "site_id": site,

@@ -22,7 +22,7 @@ from shared.clock import SimulatedClock
 from shared.testing import Harness, start_service
 from shared.testing.harness import wait_until
 from tests.access.matrix import PLATFORM, ROLES, MatrixTests, Probe, Roles, is_problem
-from tests.access.world import made, mobile, person
+from tests.access.world import made, made_by_each, mobile, person
 
 NOW = datetime(2024, 3, 6, 2, 0, tzinfo=UTC)  # 10:00 in Yiyang: outside quiet hours
 TABLE: dict[str, Roles] = {
@@ -100,9 +100,16 @@ async def delivered(svc: Harness, recipient: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 async def probe(svc: Harness) -> Probe:
-    """The service's routes, with a contact and a notification to read."""
+    """The service's routes, with a contact and a notification to read.
+
+    Each role allowed to write contacts and to send by hand does so once (2xx).
+    """
     recipient = person("main_leader")
-    await contact(svc, recipient)
+    details = {"email": "leader@test.yiyang.example", "phone": mobile()}
+    path = f"/contacts/{recipient}"
+    await made_by_each(svc, TABLE["PUT /contacts/{person_id}"], path, lambda: details, "PUT")
+    body = {"recipient_person_id": recipient, "params": {"title": "会议", "message": "周五开会"}}
+    await made_by_each(svc, TABLE["POST /notifications"], "/notifications", lambda: body)
     sent = await delivered(svc, recipient)
     return Probe(
         svc,

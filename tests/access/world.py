@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,3 +82,19 @@ def id_card(born: str = "19450312", region: str = "430902") -> str:
 def mobile() -> str:
     """A synthetic mainland mobile number."""
     return f"139{secrets.randbelow(10**8):08d}"
+
+
+async def made_by_each(
+    svc: Harness,
+    roles: Sequence[str] | None,
+    path: str,
+    body: Callable[[], dict[str, Any]],
+    method: str = "POST",
+) -> dict[str, Any]:
+    """Run a valid command once as each role its matrix row allows (each must succeed).
+
+    This is the matrix's "right role → 2xx" for creating commands; the first answer is returned.
+    """
+    assert roles, f"{method} {path} needs a token"
+    answers = [await made(svc, path, body(), role, method) for role in roles]
+    return answers[0]
