@@ -91,6 +91,20 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return problem_response(exc.status_code, code, str(exc.detail))
 
+    async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning(
+            "database unavailable", extra={"path": request.url.path, "error": type(exc).__name__}
+        )
+        return problem_response(503, "database_unavailable", "数据库暂不可用，请稍后重试")
+
+    # Registered by class, not left to the catch-all below: Starlette sends the catch-all's
+    # response from its outermost middleware and then re-raises, so during an outage uvicorn
+    # logged a traceback and closed the keep-alive connection after every 503 (clients reusing
+    # it saw resets) and the latency metric counted each 503 as a 500.
+    for error in db.UNAVAILABLE_ERRORS:
+        if issubclass(error, Exception):
+            app.add_exception_handler(error, on_unavailable)
+
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
         if db.is_unavailable(exc):
