@@ -6,11 +6,12 @@ baseline is the same figure for the minimal FastAPI + asyncpg app of the command
 after a few seconds of inserts: what any Python service under uvicorn costs here.
 
 Whole stack: every process of the stack (Kafka's JVM, PostgreSQL's postmaster and every backend,
-the dev sinks, the five services) with its descendants, RSS summed once a second; the value is
-the highest sum. The baseline is the first sample (the stack up and idle, before loading). RSS
-counts pages shared between processes once per process (PostgreSQL's shared buffers in every
-backend), so the sum overstates; the highest PSS sum (shared pages split among their users) is
-reported next to it.
+the dev sinks, the five services) with its descendants, sampled every second (PSS every two).
+The value is the highest sum of PSS (proportional set size: a page shared by n processes counts
+1/n in each), i.e. the physical memory the stack holds. The plain sum of RSS is reported next to
+it but is no measure of the stack: every PostgreSQL backend's RSS includes the shared buffers it
+has touched, so fifty backends count the same 128 MB up to fifty times. The baseline is the
+first sample (the stack up and idle, before the load).
 """
 
 from typing import Any
@@ -77,17 +78,18 @@ async def run(stack: Stack, demo: DemoYear) -> list[dict[str, Any]]:
     )
     whole = result(
         "memory_stack",
-        "peak of the summed RSS (MiB), sampled every second during the demo load, of every "
+        "peak of the summed PSS (MiB), sampled every two seconds during the demo load, of every "
         "process of the local stack: Kafka, PostgreSQL (postmaster and backends), the notify "
         "sinks, the five services; baseline = the first sample (stack idle, before the load)",
-        value=mib(sampler.peak_total),
-        baseline=mib(sampler.first_total),
+        value=mib(sampler.peak_pss_total),
+        baseline=mib(sampler.first_pss_total),
         unit="MiB",
         target=f"<= {STACK_LIMIT_MIB:.0f} MiB (2 GiB)",
-        met=sampler.peak_total <= STACK_LIMIT_MIB * 1024 * 1024,
-        parts_at_peak_mib={k: mib(v) for k, v in sampler.parts_at_peak.items()},
-        peak_by_part_mib={k: mib(v) for k, v in sampler.peak_part.items()},
-        peak_pss_total_mib=mib(sampler.peak_pss_total),
+        met=sampler.peak_pss_total <= STACK_LIMIT_MIB * 1024 * 1024,
+        pss_by_part_at_peak_mib={k: mib(v) for k, v in sampler.pss_parts_at_peak.items()},
+        rss_sum_peak_mib=mib(sampler.peak_total),
+        rss_sum_first_mib=mib(sampler.first_total),
+        rss_peak_by_part_mib={k: mib(v) for k, v in sampler.peak_part.items()},
         samples=sampler.samples,
         **loaded,
     )

@@ -94,21 +94,22 @@ def cpu_delta(before: Mapping[str, float], after: Mapping[str, float]) -> dict[s
 
 @dataclass
 class MemorySampler:
-    """Samples the RSS of every part's tree every ``interval`` seconds in a thread.
+    """Samples the RSS and PSS of every part's tree every ``interval`` seconds in a thread.
 
-    PSS is sampled less often (``pss_every`` samples): reading smaps_rollup walks every mapping,
-    which costs a JVM with a large heap a few milliseconds.
+    PSS is read every ``pss_every`` samples only: smaps_rollup walks every mapping of a process,
+    a few milliseconds for a JVM with a large heap.
     """
 
     roots: Mapping[str, int]
     interval: float = 1.0
-    pss_every: int = 5
+    pss_every: int = 2
     samples: int = 0
     peak_part: dict[str, int] = field(default_factory=dict)
     peak_total: int = 0
-    parts_at_peak: dict[str, int] = field(default_factory=dict)
-    peak_pss_total: int = 0
     first_total: int = 0
+    peak_pss_total: int = 0
+    first_pss_total: int = 0
+    pss_parts_at_peak: dict[str, int] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -131,15 +132,18 @@ class MemorySampler:
         found = trees(self.roots)
         parts = {name: sum(rss_bytes(p) for p in pids) for name, pids in found.items()}
         total = sum(parts.values())
-        if self.samples == 0:
-            self.first_total = total
         for name, value in parts.items():
             self.peak_part[name] = max(self.peak_part.get(name, 0), value)
-        if total > self.peak_total:
-            self.peak_total, self.parts_at_peak = total, parts
+        self.peak_total = max(self.peak_total, total)
         if self.samples % self.pss_every == 0:
-            pss = sum(pss_bytes(p) for pids in found.values() for p in pids)
-            self.peak_pss_total = max(self.peak_pss_total, pss)
+            pss = {name: sum(pss_bytes(p) for p in pids) for name, pids in found.items()}
+            pss_total = sum(pss.values())
+            if self.samples == 0:
+                self.first_pss_total = pss_total
+            if pss_total > self.peak_pss_total:
+                self.peak_pss_total, self.pss_parts_at_peak = pss_total, pss
+        if self.samples == 0:
+            self.first_total = total
         self.samples += 1
 
 
