@@ -109,3 +109,34 @@ async def test_every_charity_bad_input_is_refused_and_emits_nothing(api: Api) ->
         problem(reused, 422, "idempotency_key_reused")
         replay = await api.post("/funds", fund_body, "finance_officer", **{"Idempotency-Key": key})
         assert replay.json() == first_fund.json()
+
+
+async def test_control_characters_in_text_are_422_never_500(api: Api) -> None:
+    fund = await api.fund("DONATION", credit=1_000)
+    async with api.emits_nothing():
+        for name in ("春节\x00慰问", "慰问\x1b[31m", "\x07"):
+            body = {
+                "code": code("PRJ"),
+                "name": name,
+                "kind": "RELIEF_GOODS",
+                "purpose": "RELIEVE_POVERTY",
+            }
+            problem(await api.post("/projects", body, "finance_officer"), 422, "invalid_input")
+        credit = {"amount_minor": 1, "credited_at": "2024-01-15T02:00:00Z", "reference": "Z\x00"}
+        problem(
+            await api.post(f"/funds/{fund['id']}/credits", credit, "finance_officer"),
+            422,
+            "invalid_input",
+        )
+    # Line breaks and tabs are text: kept as sent.
+    made = await api.ok(
+        "/projects",
+        {
+            "code": code("PRJ"),
+            "name": "春节\t慰问\n第二行",
+            "kind": "RELIEF_GOODS",
+            "purpose": "RELIEVE_POVERTY",
+        },
+        "finance_officer",
+    )
+    assert made["name"] == "春节\t慰问\n第二行"

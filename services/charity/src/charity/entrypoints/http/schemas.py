@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from charity.domain.allocations import Decision, ExpenseClass, Stage
 from charity.domain.beneficiaries import BeneficiaryKind
@@ -27,10 +35,30 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Currency = Literal["CNY"]
 
 
+# Control characters other than tab and line breaks: no text needs them, and PostgreSQL text
+# cannot hold NUL at all (a 500 before), so they are 422 invalid_input like unknown fields.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
 class Request(BaseModel):
-    """A command body: unknown fields are refused, so a typo never passes silently."""
+    """A command body: unknown fields and control characters are refused (422 invalid_input)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Any:
+        for name in type(self).model_fields:
+            if any(_CONTROL.search(text) for text in _strings(getattr(self, name))):
+                raise ValueError(f"{name}: control characters are not allowed")
+        return self
 
 
 class ItemIn(Request):
