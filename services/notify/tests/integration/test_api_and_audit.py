@@ -220,3 +220,23 @@ async def test_python_m_notify_sinks_serves_the_chinese_page_on_ports_from_the_e
         proc.terminate()
         await asyncio.to_thread(proc.wait, 10)
     assert proc.returncode == 0
+
+
+async def test_a_nul_in_manual_params_is_422_and_other_control_characters_are_collapsed(svc):
+    person = uuid.uuid4()
+    await contact(svc, person)
+    headers = svc.auth("notify_operator")
+    for params in ({"title": "会议", "message": "开\x00会"}, {"title": "会议", "message\x00": "x"}):
+        body = {"recipient_person_id": str(person), "params": params}
+        refused = await svc.client.post("/notifications", json=body, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["code"] == "invalid_input"
+    body = {"recipient_person_id": str(person), "params": {"title": "会议", "message": "开\x1b会"}}
+    made = await svc.client.post("/notifications", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    preview = await svc.client.post(
+        "/templates/manual_notice/preview",
+        json={"params": {"title": "会议", "message": "开\x1b\x07会"}, "channels": ["email"]},
+        headers=headers,
+    )
+    assert preview.json()["rendered"][0]["text"].startswith("开 会")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)]
@@ -91,6 +91,15 @@ class NotificationIn(BaseModel):
     params: dict[str, str | int]
     channel: ChannelName = "email"
     priority: PriorityName = "NORMAL"
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> NotificationIn:
+        # Rendering collapses control characters, but the params are stored first (jsonb), and
+        # PostgreSQL stores no NUL: refuse it (422) rather than fail the insert (a 500 before).
+        texts = [self.template_code, *self.params, *map(str, self.params.values())]
+        if any("\x00" in text for text in texts):
+            raise ValueError("params: NUL characters are not allowed")
+        return self
 
 
 class AttemptOut(BaseModel):
