@@ -31,9 +31,10 @@ class Stack:
             svc = await self._exits.enter_async_context(
                 running(name, pg_admin_dsn=self._dsn, kafka_bootstrap=self.bootstrap)
             )
-            # The harness names each run's consumer group apart, and the DLQ after the group:
-            # that topic is not among the provisioned ones, and the broker creates none itself.
-            await create_topic(self.bootstrap, dlq_of(svc))
+            if svc.app.state.runtime.consumer is not None:
+                # The harness names each run's consumer group apart, and the DLQ after the
+                # group: no provisioned topic, and the broker creates none by itself.
+                await create_topic(self.bootstrap, dlq_of(svc))
             self._running[name] = svc
         svc = self._running[name]
         svc.app.state.runtime.clock.set(NOW)

@@ -60,8 +60,8 @@ SPECS: dict[str, ServiceSpec] = {
         ServiceSpec(
             "notify",
             ("notify_operator", "admin", "auditor", "safety_lead", "main_leader"),
-            # The dispatcher and sweepers would only fail to reach sinks nobody runs here.
-            {"workers_enabled": False},
+            # Sends happen when a test runs the dispatch sweep, to the run's own dev sinks.
+            {"workers_enabled": False, "sandbox_mode": True},
         ),
         ServiceSpec(
             "views",
@@ -80,15 +80,40 @@ async def running(
 ) -> AsyncIterator[Harness]:
     """The service ``name`` started in-process as ``python -m <name> serve`` composes it."""
     entry = importlib.import_module(f"{name}.__main__")
-    async with start_service(
-        entry.definition,
-        entry.Settings,
-        pg_admin_dsn=pg_admin_dsn,
-        kafka_bootstrap=kafka_bootstrap,
-        clock=SimulatedClock(NOW),
-        **{**SPECS[name].settings, **overrides},
-    ) as harness:
+    async with contextlib.AsyncExitStack() as exits:
+        settings = {**SPECS[name].settings, **overrides}
+        if name == "notify":
+            # Never the default sink ports: a local stack of `make up` may be listening there.
+            sinks = await exits.enter_async_context(dev_sinks())
+            settings |= {"sink_smtp_port": sinks.smtp_port, "sink_http_url": sinks.http_url}
+        harness = await exits.enter_async_context(
+            start_service(
+                entry.definition,
+                entry.Settings,
+                pg_admin_dsn=pg_admin_dsn,
+                kafka_bootstrap=kafka_bootstrap,
+                clock=SimulatedClock(NOW),
+                **settings,
+            )
+        )
+        if name == "notify":
+            harness.app.state.hostile_sinks = sinks
         yield harness
+
+
+@contextlib.asynccontextmanager
+async def dev_sinks() -> AsyncIterator[Any]:
+    """notify's dev SMTP and HTTP sinks on free loopback ports."""
+    from notify.sinks.servers import DevSinks
+
+    sinks = DevSinks(
+        smtp_host="127.0.0.1", smtp_port=free_port(), http_host="127.0.0.1", http_port=free_port()
+    )
+    await sinks.start()
+    try:
+        yield sinks
+    finally:
+        await sinks.stop()
 
 
 @contextlib.asynccontextmanager
