@@ -82,6 +82,7 @@ async def running(
     entry = importlib.import_module(f"{name}.__main__")
     async with contextlib.AsyncExitStack() as exits:
         settings = {**SPECS[name].settings, **overrides}
+        sinks = None
         if name == "notify":
             # Never the default sink ports: a local stack of `make up` may be listening there.
             sinks = await exits.enter_async_context(dev_sinks())
@@ -96,7 +97,7 @@ async def running(
                 **settings,
             )
         )
-        if name == "notify":
+        if sinks is not None:
             harness.app.state.hostile_sinks = sinks
         yield harness
 
