@@ -160,6 +160,12 @@ NOTIFICATIONS = {
     "DisbursementFailed": 3,
     "MealPointSuspended": 1,
 }
+TRACE_HEADERS = ("traceparent", "tracestate")
+PERSON_ROUTES = {
+    ("eldercare", "/elders"),
+    ("eldercare", "/volunteers"),
+    ("charity", "/beneficiaries"),
+}
 # Distinctive pieces of every free text and address the loader sent (none may reach a topic).
 SENT_TEXT = (
     "演示路",
@@ -520,8 +526,10 @@ def test_no_personal_data_on_any_topic(demo):
     names: set[str] = set()
     for line in script.lines():
         body = line.body or {}
+        if (line.service, line.path) not in PERSON_ROUTES:
+            continue  # institutions, projects, branches and points have public names
         for key in ("name", "guardian_name"):
-            if isinstance(body.get(key), str) and line.service in ("eldercare", "charity"):
+            if isinstance(body.get(key), str):
                 names.add(body[key])
     found: list[tuple[str, object]] = []
     runs: set[str] = set()
@@ -532,14 +540,15 @@ def test_no_personal_data_on_any_topic(demo):
         if hits:
             found.append((topic, hits))
         runs.update(cjk.findall(text))
-        for _, header in headers:
-            if find_pii(header.decode("utf-8", "replace")):
-                found.append((topic, "header"))
+        for name, header in headers:
+            # Trace ids are random hex: a run of 11 digits in one is no phone number.
+            if name not in TRACE_HEADERS and find_pii(header.decode("utf-8", "replace")):
+                found.append((topic, name))
     assert found == []
     grams = {run[i : i + n] for run in runs for n in (2, 3, 4) for i in range(len(run) - n + 1)}
     assert names & grams == set()
     assert [t for t in SENT_TEXT if any(t in run for run in runs)] == []
-    assert len(names) > 8000
+    assert len(names) > 1000  # the synthetic names (many people share one)
 
 
 def test_the_dashboard_and_the_sinks_answer(demo):
