@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, BeforeValidator
 
 from shared.clock import SimulatedClock
 from shared.http.auth import Principal, require
@@ -23,10 +23,17 @@ class ClockState(BaseModel):
     simulated: bool
 
 
+def _iso_text(value: object) -> object:
+    # Pydantic would read a number as Unix seconds; the document says an ISO 8601 string.
+    if not isinstance(value, str | datetime):
+        raise ValueError("now must be an ISO 8601 date-time with an offset")
+    return value
+
+
 class SetClock(BaseModel):
     """Move the simulated clock to an instant."""
 
-    now: AwareDatetime
+    now: Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 @router.get("/clock", response_model=ClockState, responses=problem_responses(401, 403))
