@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 MEMBERS := shared deploy/devstack deploy/demo $(wildcard services/*)
 
-.PHONY: help install up down status demo test check lint typecheck arch fmt bench docs lint-deploy
+.PHONY: help install up down status demo test test-faults check lint typecheck arch fmt bench docs lint-deploy
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,9 @@ demo: install  ## start the stack, load the 2024 demo year through the public AP
 
 test: install  ## every test against one real Kafka broker and one PostgreSQL
 	@$(PY) -m devstack test $(PYTEST_ARGS)
+
+test-faults: install  ## only the fault suite (tests/faults, which make test runs too): 3 brokers, kills
+	@$(UV) run --frozen pytest tests/faults $(PYTEST_ARGS)
 
 check: lint typecheck arch  ## ruff, mypy --strict, import-linter
 
