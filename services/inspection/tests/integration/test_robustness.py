@@ -118,3 +118,25 @@ async def test_a_body_that_is_not_json_is_a_problem(svc: Harness):
         headers=svc.auth("safety_lead") | {"content-type": "application/json"},
     )
     assert (broken.status_code, broken.json()["code"]) == (422, "invalid_input")
+
+
+async def test_instants_at_the_ends_of_the_calendar_are_refused_not_500(svc: Harness):
+    drill = {"site_id": await site(svc), "drill_type": "FLOOD", "planned_on": "2024-06-14"}
+    made = await svc.client.post("/drills", json=drill, headers=svc.auth("inspector"))
+    assert made.status_code == 201, made.text
+    for held_at in (
+        "0001-01-01T00:00:00+01:00",  # before any UTC instant
+        "9999-12-31T23:59:59-01:00",  # after any UTC instant
+        "9999-12-31T23:59:59Z",  # its local (Asia/Shanghai) date would be in year 10000
+    ):
+        await rejected(
+            svc,
+            lambda held_at=held_at: svc.client.post(
+                f"/drills/{made.json()['id']}/record",
+                json={"held_at": held_at, "participants": 5},
+                headers=svc.auth("inspector"),
+            ),  # type: ignore[misc]
+            422,
+            None,
+            tables=("drills",),
+        )

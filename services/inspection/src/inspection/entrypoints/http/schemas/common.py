@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query
@@ -37,8 +37,19 @@ SiteRef = Annotated[
     uuid.UUID | Literal["BUREAU"],
     Field(description="Institution id from the replica, or BUREAU (the bureau itself)"),
 ]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01 at a positive offset (or 9999-12-31 at a negative one) is no UTC instant:
+        # a ValueError makes it 422 invalid_input; the OverflowError was a 500.
+        raise ValueError("the instant is out of range") from None
+
+
 # Instants are stored and published in UTC (DOMAIN §3.2), whatever offset the caller used.
-Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip")]
 # A status/level/scale filter: an upper-case code (anything else cannot match anyway).
