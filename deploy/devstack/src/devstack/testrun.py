@@ -21,12 +21,13 @@ from pathlib import Path
 from types import FrameType
 
 from devstack.console import say
-from devstack.kafka import KafkaNode
+from devstack.kafka import KafkaNode, KafkaStartError
 from devstack.paths import REPO_ROOT
 from devstack.ports import free_port
 from devstack.postgres import PostgresCluster
 
 TEST_BROKER_HEAP = "-Xms512m -Xmx1536m"
+BROKER_ATTEMPTS = 3
 NO_TESTS_COLLECTED = 5
 
 
@@ -95,17 +96,32 @@ async def _ready(node: KafkaNode) -> None:
     await node.wait_ready(timeout=90)
 
 
+def _start_broker(scratch: Path, attempts: int = BROKER_ATTEMPTS) -> KafkaNode:
+    """The run's broker; a port another process took between picking and binding is retried."""
+    for attempt in range(1, attempts + 1):
+        data = scratch / f"kafka-{attempt}"
+        # A whole run creates hundreds of (prefixed) topics: give the one broker room for them.
+        node = KafkaNode.on_free_ports(data, heap=TEST_BROKER_HEAP)
+        node.start()
+        try:
+            asyncio.run(_ready(node))
+            return node
+        except KafkaStartError as exc:
+            node.stop()
+            if attempt == attempts:
+                raise
+            say(f"devstack: broker did not start ({str(exc).splitlines()[0]}); new ports")
+    raise AssertionError("unreachable")
+
+
 def _start_backends(scratch: Path) -> tuple[KafkaNode, PostgresCluster, dict[str, str]]:
-    # A whole run creates hundreds of (prefixed) topics: give the one broker room for them.
-    node = KafkaNode.on_free_ports(scratch / "kafka", heap=TEST_BROKER_HEAP)
     pg = PostgresCluster(scratch / "pg", free_port(), scratch / "postgres.log")
     started = time.monotonic()
-    node.start()
     pg.init()
     pg.start()
     database = f"test_{secrets.token_hex(4)}"
     asyncio.run(pg.create_database(database))
-    asyncio.run(_ready(node))
+    node = _start_broker(scratch)
     took = time.monotonic() - started
     say(f"devstack: Kafka {node.bootstrap} and PostgreSQL :{pg.port} up in {took:.1f}s")
     env = {
