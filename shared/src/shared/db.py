@@ -21,6 +21,9 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
+    # A pooled connection the server dropped mid-protocol (a crash) fails the next query with
+    # "cannot switch to state 15; another operation (2) is in progress": an outage, not a bug.
+    asyncpg.exceptions.InternalClientError,
     TimeoutError,
 )
 

@@ -5,6 +5,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from shared import db
 from shared.http import problems
 from shared.http.middleware import MetricsMiddleware
 from shared.metrics import Metrics
@@ -14,6 +15,10 @@ ERRORS = {
     "starting": asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
     "shutdown": asyncpg.exceptions.AdminShutdownError("terminating connection"),
     "gone": asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
+    # What a pooled connection broken by the server's crash raised (seen by the fault suite).
+    "broken": asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 15; another operation (2) is in progress"
+    ),
 }
 
 
@@ -43,3 +48,7 @@ async def test_an_unreachable_database_is_a_503_the_server_never_sees_as_an_exce
     rendered = metrics.render().decode()
     assert 'route="/commands/{kind}",status="503"' in rendered.replace('method="POST",', "")
     assert 'status="500"' not in rendered
+
+
+def test_a_connection_broken_by_a_crash_counts_as_unavailable_so_consumers_wait_not_dead_letter():
+    assert db.is_unavailable(ERRORS["broken"])
