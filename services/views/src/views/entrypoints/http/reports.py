@@ -42,7 +42,11 @@ async def ytd_document(conn: Any, win: Window) -> dict[str, Any]:
 @router.get(
     "/reports/ytd",
     summary="年度工作报告（截至某日）",
-    responses=problem_responses(401, 403, 422),
+    # format=text answers the paragraphs as text/plain (documented, so clients may expect it).
+    responses={
+        200: {"content": {"application/json": {}, "text/plain": {"schema": {"type": "string"}}}},
+        **problem_responses(401, 403, 422),
+    },
 )
 async def ytd_report(
     request: Request,

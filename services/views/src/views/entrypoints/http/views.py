@@ -89,8 +89,10 @@ async def elder(
     request: Request,
     who: Annotated[Principal, Depends(elder_reader)],
     as_of: AsOfQ = None,
+    # No control characters: the purpose is stored in the audit trail (a NUL was a 500).
     purpose: Annotated[
-        str, Query(min_length=2, max_length=100, description="查看目的")
+        str,
+        Query(min_length=2, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="查看目的"),
     ] = "个案服务",
 ) -> dict[str, Any]:
     """One elder's services (opaque ids only: personal details stay in eldercare's vault)."""
