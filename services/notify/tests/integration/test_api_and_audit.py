@@ -240,3 +240,15 @@ async def test_a_nul_in_manual_params_is_422_and_other_control_characters_are_co
         headers=headers,
     )
     assert preview.json()["rendered"][0]["text"].startswith("开 会")
+
+
+async def test_odd_notification_filters_are_422_never_500(svc):
+    headers = svc.auth("auditor")
+    for params in ({"event": "A'\x0b<q\x00"}, {"event": "x" * 201}, {"status": "SENT\x00"}):
+        refused = await svc.client.get("/notifications", params=params, headers=headers)
+        assert refused.status_code == 422, (params, refused.text)
+        assert refused.json()["code"] == "invalid_input"
+    found = await svc.client.get(
+        "/notifications", params={"event": "notify.notification.manual.v1"}, headers=headers
+    )
+    assert found.status_code == 200

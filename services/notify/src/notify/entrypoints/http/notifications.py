@@ -107,7 +107,13 @@ def _add_reads(router: APIRouter) -> None:
         _: StaffReader,
         status: Annotated[Status | None, Query()] = None,
         recipient: Annotated[uuid.UUID | None, Query()] = None,
-        event: Annotated[str | None, Query(description="来源事件 id 或事件类型")] = None,
+        # An event id or type is made of these; anything else (a NUL was a 500) is 422.
+        event: Annotated[
+            str | None,
+            Query(
+                max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$", description="来源事件 id 或事件类型"
+            ),
+        ] = None,
         since: Annotated[datetime | None, Query()] = None,
         until: Annotated[datetime | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
