@@ -1,20 +1,21 @@
 """Tokens, keys and passwords never appear in logs, error responses or events (issue 10).
 
 The five services run as real processes (``python -m <service> serve``), as the local stack runs
-them, each with its own database login and password, its bearer tokens, its vault key and pepper
-where it has a vault, notify's provider secrets and a Kafka SASL password, all generated here.
-They log JSON at DEBUG to ``LOG_DIR`` and stderr. The test drives commands that succeed and that
-fail (no token, an unknown one, a secret offered as a token, the wrong role, bad input echoing a
-secret, 404, 409, a database that drops every connection of a service), then reads every log
-line, every response, every event on every topic and every message notify delivered, and looks
-for each secret raw, URL-encoded, in hex and inside any base64 stream.
+them in secure mode (``make up SECURE=1``): a private broker with SASL/SCRAM and the platform's
+ACLs, each service logging in as itself, with its own database login and password, its bearer
+tokens, its vault key and pepper where it has a vault, and notify's provider secrets, all
+generated here. They log JSON at DEBUG to ``LOG_DIR`` and stderr. The test drives commands that
+succeed and that fail (no token, an unknown one, a secret offered as a token, the wrong role, bad
+input echoing a secret, 404, 409, a database that drops every connection of a service), reads
+the public documents, then reads every log line, every response, every event on every topic and
+every message notify delivered, and looks for each secret raw, URL-encoded, in hex and inside
+any base64 stream.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import importlib
 import json
 import os
 import secrets
@@ -33,10 +34,14 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from devstack.acls import provision_access
+from devstack.kafka import ADMIN_PRINCIPAL, KafkaNode
 from devstack.ports import free_port
+from devstack.topics import admin_client, provision_topics
 from notify.sinks.servers import DevSinks
+from shared.events.topics import all_topics
 from shared.testing import DEFAULT_TOKENS
-from shared.testing.harness import provision, unprovision
+from tests.access.conftest import EarlyBroker
 from tests.access.secrets_scan import forms, leaks
 from tests.access.world import id_card, mobile, person
 
@@ -66,7 +71,8 @@ class Secrets:
     peppers: dict[str, str] = field(
         default_factory=lambda: {s: secrets.token_urlsafe(32) for s in PEPPERED}
     )
-    kafka_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # SCRAM passwords of the broker's principals, the admin and each service (conftest makes them).
+    kafka: dict[str, str] = field(default_factory=dict)
     notify: dict[str, str] = field(
         default_factory=lambda: {k: secrets.token_urlsafe(24) for k in NOTIFY_PROVIDER_SECRETS}
     )
@@ -78,7 +84,7 @@ class Secrets:
         found |= {f"{s} VAULT_KEY": v for s, v in self.vault_keys.items()}
         found |= {f"{s} PII_PEPPER": v for s, v in self.peppers.items()}
         found |= {f"notify {k}": v for k, v in self.notify.items()}
-        return found | {"KAFKA_SASL_PASSWORD": self.kafka_password}
+        return found | {f"Kafka password of {p}": v for p, v in self.kafka.items()}
 
 
 @dataclass
@@ -103,10 +109,9 @@ class Stack:
 
     secrets: Secrets
     processes: dict[str, Process]
-    prefix: str
     log_dir: Path
     admin_dsn: str
-    bootstrap: str
+    broker: KafkaNode
     sinks: DevSinks
     responses: list[tuple[str, str]] = field(default_factory=list)
 
@@ -170,7 +175,7 @@ async def _drop_logins(admin_dsn: str, roles: list[str]) -> None:
         await conn.close()
 
 
-def _env(stack: Stack, process: Process, run: str) -> dict[str, str]:
+def _env(stack: Stack, process: Process) -> dict[str, str]:
     """The environment of one service process: only what the local stack would give it."""
     keep = ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "PYTHONPATH", "TMPDIR")
     name, sec = process.name, stack.secrets
@@ -180,11 +185,12 @@ def _env(stack: Stack, process: Process, run: str) -> dict[str, str]:
         "HTTP_PORT": str(process.port),
         "DATABASE_URL": _dsn(stack.admin_dsn, process.role, sec.db_passwords[name]),
         "DB_SCHEMA": process.role,
-        "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap,
-        "KAFKA_TOPIC_PREFIX": stack.prefix,
-        "KAFKA_CONSUMER_GROUP": f"{name}-{run}",
-        # Set, though the test broker speaks PLAINTEXT: a configured password must not leak.
-        "KAFKA_SASL_PASSWORD": sec.kafka_password,
+        # The broker of this module, in secure mode: each service logs in as itself.
+        "KAFKA_BOOTSTRAP_SERVERS": stack.broker.bootstrap,
+        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        "KAFKA_SASL_USERNAME": name,
+        "KAFKA_SASL_PASSWORD": sec.kafka[name],
         "AUTH_TOKENS_JSON": json.dumps(sec.tokens),
         "DEMO_MODE": "1",
         "LOG_LEVEL": "DEBUG",
@@ -235,28 +241,55 @@ def _stop(processes: dict[str, Process]) -> None:
 
 
 @pytest.fixture(scope="module")
+def found(early_broker: EarlyBroker) -> Secrets:
+    """The secrets of this module's run."""
+    return Secrets(kafka=early_broker.passwords)
+
+
+@pytest.fixture(scope="module")
+async def broker(early_broker: EarlyBroker) -> AsyncIterator[KafkaNode]:
+    """A private broker in secure mode (SASL/SCRAM, deny by default, the platform's ACLs).
+
+    Its JVM was started in the background when the package began (conftest).
+    """
+    node = early_broker.started()
+    try:
+        await node.wait_ready(timeout=120)
+        admin = node.client_options()
+        await provision_topics(
+            node.bootstrap, all_topics(), partitions=1, replication=1, client_options=admin
+        )
+        async with admin_client(node.bootstrap, admin) as client:
+            users = {p: pw for p, pw in early_broker.passwords.items() if p != ADMIN_PRINCIPAL}
+            await provision_access(client, bootstrap=node.bootstrap, users=users)
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="module")
 async def stack(
-    pg_admin_dsn: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    found: Secrets,
+    broker: KafkaNode,
+    pg_admin_dsn: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Stack]:
-    """The five services as processes, with generated secrets, on one topic prefix."""
+    """The five services as processes, with generated secrets, on the secure broker."""
     run = uuid.uuid4().hex[:8]
     base = tmp_path_factory.mktemp("secrets")
-    found = Secrets()
-    prefix = f"s{run}."
-    topics = await provision(kafka_bootstrap, prefix, partitions=1)
     roles = await _create_logins(pg_admin_dsn, run, found.db_passwords)
     sinks = DevSinks(
         smtp_host="127.0.0.1", smtp_port=free_port(), http_host="127.0.0.1", http_port=free_port()
     )
     await sinks.start()
     processes = {s: Process(s, roles[s], free_port(), base / f"{s}.out") for s in SERVICES}
-    result = Stack(found, processes, prefix, base / "logs", pg_admin_dsn, kafka_bootstrap, sinks)
+    result = Stack(found, processes, base / "logs", pg_admin_dsn, broker, sinks)
     try:
         for process in processes.values():
             with process.output.open("wb") as out:
                 process.proc = subprocess.Popen(
                     [sys.executable, "-m", process.name, "serve"],
-                    env=_env(result, process, run),
+                    env=_env(result, process),
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
@@ -266,7 +299,6 @@ async def stack(
         _stop(processes)
         await sinks.stop()
         await _drop_logins(pg_admin_dsn, list(roles.values()))
-        await unprovision(kafka_bootstrap, topics)
 
 
 def test_the_scan_finds_a_secret_raw_encoded_and_inside_base64() -> None:
@@ -458,11 +490,15 @@ async def drained(stack: Stack) -> None:
 
 async def events(stack: Stack) -> list[tuple[str, str]]:
     """Every record on every topic of the run: value, key and headers."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=stack.bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=stack.broker.bootstrap,
+        enable_auto_commit=False,
+        **stack.broker.client_options(),
+    )
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()
-        names = [t for t in await consumer.topics() if t.startswith(stack.prefix)]
+        names = sorted(await consumer.topics())
         parts = [
             TopicPartition(t, p) for t in names for p in consumer.partitions_for_topic(t) or ()
         ]
@@ -501,9 +537,19 @@ def outputs(stack: Stack) -> Iterator[tuple[str, str]]:
         yield f"log file {path.name}", path.read_text(errors="replace")
 
 
+async def public_documents(stack: Stack) -> None:
+    """What anyone may read: the AsyncAPI document describes the Kafka servers and their login."""
+    for name in SERVICES:
+        for path in ("/health", "/metrics", "/openapi.json", "/docs", "/asyncapi.yaml"):
+            assert (await stack.call(name, "GET", path)).status_code == 200, (name, path)
+        asyncapi = await stack.call(name, "GET", "/asyncapi")
+        assert "scramSha512" in asyncapi.text, name
+
+
 async def test_no_secret_in_any_log_line_response_event_or_delivered_message(stack: Stack) -> None:
     for drive in (drive_inspection, drive_eldercare, drive_charity, drive_notify, drive_views):
         await drive(stack)
+    await public_documents(stack)
     await database_outage(stack)
     await drained(stack)
     published = await events(stack)
@@ -520,54 +566,3 @@ async def test_no_secret_in_any_log_line_response_event_or_delivered_message(sta
     assert "leader@test.yiyang.example" in delivered[0][1]
     found = leaks(stack.secrets.named(), [*stack.responses, *logs, *published, *delivered])
     assert found == [], "secrets leaked:\n" + "\n".join(found)
-
-
-APPS = {
-    "inspection": "inspection.entrypoints.app",
-    "eldercare": "eldercare.entrypoints.app",
-    "charity": "charity.entrypoints.app",
-    "notify": "notify.entrypoints.app",
-    "views": "views.entrypoints.service",
-}
-
-
-@pytest.mark.parametrize("service", SERVICES)
-async def test_public_documents_of_a_service_logging_in_to_kafka_show_no_secret(
-    service: str,
-) -> None:
-    # The broker above speaks PLAINTEXT; here each app is built as in secure mode (SASL/SCRAM),
-    # and its routes that need no token (the AsyncAPI document describes the Kafka servers and
-    # their security) are read without starting it.
-    found = Secrets()
-    values: dict[str, Any] = {
-        "database_url": _dsn("postgresql://x:y@127.0.0.1:5432/db", service, "pw-" + _key()),
-        "kafka_security_protocol": "SASL_PLAINTEXT",
-        "kafka_sasl_username": service,
-        "kafka_sasl_password": found.kafka_password,
-        "auth_tokens_json": json.dumps(found.tokens),
-        "demo_mode": True,
-    }
-    if service in VAULTED:
-        values["vault_key"] = found.vault_keys[service]
-    if service in PEPPERED:
-        values["pii_pepper"] = found.peppers[service]
-    module = importlib.import_module(APPS[service])
-    settings = importlib.import_module(f"{service}.config").Settings(**values)
-    app = module.app(settings)
-    secret_values = found.named() | {"database url": values["database_url"]}
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
-        pages = []
-        for path in (
-            "/health",
-            "/metrics",
-            "/openapi.json",
-            "/docs",
-            "/asyncapi",
-            "/asyncapi.yaml",
-        ):
-            response = await client.get(path)
-            assert response.status_code == 200, (path, response.text)
-            pages.append((path, response.text))
-    assert "scramSha512" in dict(pages)["/asyncapi"], "the document does describe the login"
-    assert leaks(secret_values, [*pages, ("repr of the settings", repr(settings))]) == []
