@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from fastapi import FastAPI, Query
 
+from shared.http import problems
 from tests.hostile.conftest import Stack
 from tests.hostile.fuzz import NEGATIVE, POSITIVE, Job, role_plan, run
 from tests.hostile.stack import SERVICES, SPECS, served
@@ -42,3 +44,33 @@ async def test_every_operation_answers_as_documented(service, stack: Stack, tmp_
         findings = await run(job, tmp_path, timeout=BUDGET_S)
     report = "\n\n".join(f"## {f.operation} [{f.mode}] (as {f.role})\n{f.report}" for f in findings)
     assert not findings, f"{len(findings)} operations failed:\n{report}"
+
+
+async def test_the_fuzzer_reports_server_errors_and_undocumented_answers(tmp_path):
+    """The run above can fail: planted faults in a small app are each reported."""
+    app = FastAPI()
+    problems.install(app)
+
+    @app.get("/crash", responses=problems.problem_responses(422))
+    async def crash(n: int) -> dict[str, int]:
+        return {"inverse": 1 // n}  # n = 0 is a 500
+
+    @app.get("/teapot", responses=problems.problem_responses(422))
+    async def teapot(n: int) -> dict[str, int]:
+        if n > 1:
+            raise problems.Problem(418, "teapot", "undocumented")
+        return {"n": n}
+
+    @app.get("/fine", responses=problems.problem_responses(422))
+    async def fine(n: int = Query(ge=0, le=10)) -> dict[str, int]:
+        return {"n": n}
+
+    async with served(app) as base_url:
+        operations = ("GET /crash", "GET /teapot", "GET /fine")
+        plan: dict[str, str | None] = dict.fromkeys(operations, "admin")
+        job = Job(app.openapi(), base_url, {"admin": "t"}, plan, {POSITIVE: 12, NEGATIVE: 4})
+        findings = await run(job, tmp_path, timeout=120)
+    reports = {(f.operation, f.mode): f.report for f in findings}
+    assert "Server error" in reports[("GET /crash", POSITIVE)]
+    assert "Undocumented status code" in reports[("GET /teapot", POSITIVE)]
+    assert not [f for f in findings if f.operation == "GET /fine"], findings
