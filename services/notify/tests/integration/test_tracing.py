@@ -1,5 +1,6 @@
 """Each delivery attempt continues the trace that created the notification (DECISIONS §8)."""
 
+import dataclasses
 import uuid
 
 import pytest
@@ -21,6 +22,9 @@ def exported(svc):
     assert isinstance(provider, TracerProvider)
     exporter = InMemorySpanExporter()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
+    # Spans are exported now: the relay makes its publish spans, as with an OTLP endpoint set.
+    relay = svc.app.state.runtime.relay
+    relay.config = dataclasses.replace(relay.config, spans=True)
     return exporter
 
 
