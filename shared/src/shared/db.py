@@ -28,6 +28,23 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# Values the database cannot hold: an instant with no UTC equivalent (refused while encoding,
+# as a bare DataError), a number past its column, a NUL in text. Bad input that got past
+# validation, not a bug; other data exceptions (division by zero …) stay errors.
+UNSTORABLE_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.NumericValueOutOfRangeError,
+    asyncpg.exceptions.DatetimeFieldOverflowError,
+    asyncpg.exceptions.CharacterNotInRepertoireError,
+    asyncpg.exceptions.UntranslatableCharacterError,
+    asyncpg.exceptions.StringDataRightTruncationError,
+)
+
+
+def is_unstorable(exc: BaseException) -> bool:
+    """Whether an error means a value of the input cannot be stored or compared (422)."""
+    return type(exc) is asyncpg.exceptions.DataError or isinstance(exc, UNSTORABLE_ERRORS)
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
     """Decode json and jsonb as Python objects on every connection."""
     for kind in ("json", "jsonb"):

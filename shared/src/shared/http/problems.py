@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -74,6 +75,18 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
+    if not db.is_unstorable(exc):
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(500, "internal_error", "服务器内部错误")
+    # DECISIONS §6: never a 500 for bad input, even input only the database could judge.
+    log.warning(
+        "input the database cannot hold",
+        extra={"path": request.url.path, "error": type(exc).__name__},
+    )
+    return problem_response(422, "invalid_input", "输入值超出可存储的范围")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
@@ -104,6 +117,8 @@ def install(app: FastAPI) -> None:
     for error in db.UNAVAILABLE_ERRORS:
         if issubclass(error, Exception):
             app.add_exception_handler(error, on_unavailable)
+
+    app.add_exception_handler(asyncpg.exceptions.DataError, _on_data_error)
 
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
