@@ -17,6 +17,9 @@ def result(  # noqa: PLR0913 - every field of a result is required
     **extra: Any,
 ) -> dict[str, Any]:
     """``name``, ``value``, ``baseline``, ``ratio`` (value / baseline), ``target``, ``met`` …."""
+    clash = extra.keys() & {"name", "description", "value", "baseline", "ratio", "target", "met"}
+    if clash:
+        raise ValueError(f"extra fields would replace {sorted(clash)}")
     return {
         "name": name,
         "description": description,
