@@ -71,14 +71,18 @@ def pss_bytes(pid: int) -> int:
 
 
 def cpu_seconds(pids: Iterable[int]) -> float:
-    """User + system CPU time of these processes so far."""
+    """User + system CPU time of these processes so far, and of their children that ended.
+
+    A child's time moves to its parent's cutime/cstime when the parent reaps it, so a tree's sum
+    keeps counting a PostgreSQL backend whose connection closed during a window.
+    """
     total = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return total / TICKS
 
 
