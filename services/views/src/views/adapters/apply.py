@@ -66,3 +66,9 @@ async def apply_event(conn: Any, event: IntegrationEvent, envelope: CloudEvent) 
 async def record_position(conn: Any, topic: str, partition: int, offset: int) -> None:
     """Remember the highest offset consumed on a partition (the set's checkpoint)."""
     await conn.execute(_CHECKPOINT, topic, partition, offset)
+
+
+async def record_positions(conn: Any, positions: dict[tuple[str, int], int]) -> None:
+    """Remember the highest offset consumed on each (topic, partition): one round trip."""
+    if positions:
+        await conn.executemany(_CHECKPOINT, [(t, p, o) for (t, p), o in positions.items()])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable
@@ -27,7 +28,8 @@ from shared import db
 from shared.events.envelope import EnvelopeError, decode
 from shared.events.registry import REGISTRY
 from shared.kafka_security import KafkaSecurity
-from views.adapters.apply import apply_event, record_position
+from views.adapters.apply import apply_event, record_positions
+from views.adapters.batch import Item, apply_events
 from views.adapters.offsets import kafka_admin, kafka_reader, partitions
 from views.adapters.sets import (
     activate,
@@ -41,6 +43,9 @@ from views.adapters.sets import (
 from views.domain.projections import Projection
 
 log = logging.getLogger(__name__)
+
+# Records parsed between two chances for the batch before to send its next statement.
+_PARSE_SLICE = 50
 
 
 class RebuildRunningError(RuntimeError):
@@ -261,73 +266,131 @@ class Rebuilder:
         target: dict[TopicPartition, int],
         progress: Progress,
     ) -> None:
-        """Apply records until every partition's position reaches its target."""
-        while True:
-            behind = [tp for tp, end in target.items() if await consumer.position(tp) < end]
-            if not behind:
-                return
-            batch = await consumer.getmany(
-                *behind, timeout_ms=500, max_records=self.config.batch_size
-            )
-            records = [r for recs in batch.values() for r in recs]
-            if not records:
-                continue
-            applied, skipped = await self._apply_batch(conn, schema, records)
-            progress.read_events += len(records)
-            progress.applied_events += applied
-            progress.skipped_events += skipped
-            await self._save(conn, progress)
-            self._report(progress)
-            if self.config.pause_s:
-                await asyncio.sleep(self.config.pause_s)
+        """Apply records until every partition's position reaches its target.
+
+        The next batch is fetched and parsed while PostgreSQL (another process, so another core)
+        runs the statements of the one before; batches still commit one at a time, in order.
+        """
+        applying: asyncio.Task[None] | None = None
+        try:
+            while True:
+                behind = [tp for tp, end in target.items() if await consumer.position(tp) < end]
+                if not behind:
+                    break
+                batch = await consumer.getmany(
+                    *behind, timeout_ms=500, max_records=self.config.batch_size
+                )
+                records = [r for recs in batch.values() for r in recs]
+                if not records:
+                    continue
+                items = await _parse_all(records)
+                if applying is not None:
+                    await applying
+                applying = asyncio.create_task(
+                    self._apply_batch(conn, schema, records, items, progress)
+                )
+                if self.config.pause_s:
+                    await asyncio.sleep(self.config.pause_s)
+            if applying is not None:
+                await applying
+        finally:
+            # Never leave a batch running on the connection: the caller uses it next.
+            if applying is not None and not applying.done():
+                with contextlib.suppress(Exception):
+                    await applying
 
     async def _apply_batch(
-        self, conn: Any, schema: str, records: list[ConsumerRecord[Any, Any]]
-    ) -> tuple[int, int]:
-        """Apply a batch in one (sub)transaction; on an error, one by one, skipping bad records."""
+        self,
+        conn: Any,
+        schema: str,
+        records: list[ConsumerRecord[Any, Any]],
+        items: list[Item],
+        progress: Progress,
+    ) -> None:
+        """Apply a batch and its progress in one (sub)transaction; on an error, one by one.
+
+        Outside the switch, a batch's commit does not wait for its WAL flush: the set is read by
+        no one before the switch, whose (synchronous) commit flushes every batch before it, and
+        a rebuild cut short by a crash is dropped and started again anyway.
+        """
+        top_level = not conn.is_in_transaction()
         try:
             async with conn.transaction():
-                return await self._apply_records(conn, schema, records, isolate=False)
+                if top_level:
+                    await conn.execute("SET LOCAL synchronous_commit TO off")
+                applied = await self._apply_together(conn, schema, records, items)
+                done = self._advanced(progress, len(records), applied)
+                await self._save(conn, done)
         except Exception:
+            # Rolled back whole: nothing of the batch stays, so it can be applied again.
+            log.warning("rebuild batch failed, applying it record by record", exc_info=True)
             async with conn.transaction():
-                return await self._apply_records(conn, schema, records, isolate=True)
+                applied = await self._apply_one_by_one(conn, schema, records)
+                done = self._advanced(progress, len(records), applied)
+                await self._save(conn, done)
+        progress.read_events = done.read_events
+        progress.applied_events = done.applied_events
+        progress.skipped_events = done.skipped_events
+        self._report(progress)
 
-    async def _apply_records(
-        self, conn: Any, schema: str, records: list[ConsumerRecord[Any, Any]], *, isolate: bool
-    ) -> tuple[int, int]:
-        await conn.execute(
-            f"SET LOCAL search_path TO {quoted(schema)}, {quoted(self.config.main_schema)}"
+    @staticmethod
+    def _advanced(progress: Progress, read: int, applied: int) -> Progress:
+        """The progress once a batch of ``read`` records, ``applied`` of them, has committed."""
+        return dataclasses.replace(
+            progress,
+            read_events=progress.read_events + read,
+            applied_events=progress.applied_events + applied,
+            skipped_events=progress.skipped_events + read - applied,
         )
-        applied = skipped = 0
-        for record in records:
-            if isolate:
-                try:
-                    async with conn.transaction():
-                        ok = await self._apply_record(conn, record)
-                except Exception:
-                    log.warning(
-                        "rebuild skipped a record",
-                        extra={"topic": record.topic, "offset": record.offset},
-                    )
-                    ok = False
-            else:
-                ok = await self._apply_record(conn, record)
-            applied += ok
-            skipped += not ok
-            topic = record.topic[len(self.config.topic_prefix) :]
-            await record_position(conn, topic, record.partition, record.offset)
-        await conn.execute(f"SET LOCAL search_path TO {quoted(self.config.main_schema)}")
-        return applied, skipped
 
-    async def _apply_record(self, conn: Any, record: ConsumerRecord[Any, Any]) -> bool:
-        try:
-            envelope = decode(record.value)
-            event = REGISTRY.parse(envelope)
-        except EnvelopeError:
-            return False
-        if event is None:
-            return False
-        return await apply_event(conn, event, envelope)
+    async def _apply_together(
+        self,
+        conn: Any,
+        schema: str,
+        records: list[ConsumerRecord[Any, Any]],
+        items: list[Item],
+    ) -> int:
+        """The whole batch in a few round trips (:mod:`views.adapters.batch`); how many applied."""
+        await self._search_path(conn, schema)
+        applied = sum(await apply_events(conn, items))
+        await record_positions(conn, self._positions(records))
+        await self._search_path(conn)
+        return applied
+
+    async def _apply_one_by_one(
+        self, conn: Any, schema: str, records: list[ConsumerRecord[Any, Any]]
+    ) -> int:
+        """Each record in its own savepoint: a record that fails is skipped, the others apply."""
+        await self._search_path(conn, schema)
+        applied = 0
+        for record in records:
+            try:
+                async with conn.transaction():
+                    item = _parsed(record)
+                    ok = item is not None and await apply_event(conn, *item)
+            except Exception:
+                log.warning(
+                    "rebuild skipped a record",
+                    extra={"topic": record.topic, "offset": record.offset},
+                )
+                ok = False
+            applied += ok
+        await record_positions(conn, self._positions(records))
+        await self._search_path(conn)
+        return applied
+
+    async def _search_path(self, conn: Any, schema: str | None = None) -> None:
+        """Write to ``schema`` (service tables next), or back to the service schema alone."""
+        path = [quoted(s) for s in (schema, self.config.main_schema) if s is not None]
+        await conn.execute(f"SET LOCAL search_path TO {', '.join(path)}")
+
+    def _positions(self, records: list[ConsumerRecord[Any, Any]]) -> dict[tuple[str, int], int]:
+        """The highest offset of each (unprefixed topic, partition) among ``records``."""
+        out: dict[tuple[str, int], int] = {}
+        for record in records:
+            key = (record.topic[len(self.config.topic_prefix) :], record.partition)
+            out[key] = max(out.get(key, -1), record.offset)
+        return out
 
     async def _save(self, conn: Any, p: Progress) -> None:
         await conn.execute(
@@ -345,6 +408,28 @@ class Rebuilder:
         if self.config.on_progress is not None:
             with contextlib.suppress(Exception):
                 self.config.on_progress(progress)
+
+
+def _parsed(record: ConsumerRecord[Any, Any]) -> Item | None:
+    """The record's event and envelope; None for a malformed record or an unknown type."""
+    try:
+        envelope = decode(record.value)
+        event = REGISTRY.parse(envelope)
+    except EnvelopeError:
+        return None
+    return None if event is None else (event, envelope)
+
+
+async def _parse_all(records: list[ConsumerRecord[Any, Any]]) -> list[Item]:
+    """Every record's event that parses, in order; yields now and then to the batch applying."""
+    items: list[Item] = []
+    for n, record in enumerate(records, 1):
+        item = _parsed(record)
+        if item is not None:
+            items.append(item)
+        if n % _PARSE_SLICE == 0:
+            await asyncio.sleep(0)
+    return items
 
 
 def _merge(a: dict[TopicPartition, int], b: dict[TopicPartition, int]) -> dict[TopicPartition, int]:
