@@ -8,7 +8,7 @@ not the other way round.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from fastapi import APIRouter
 from notify.adapters.channels import build_adapters
 from notify.adapters.contacts import Contacts
 from notify.adapters.delivery import Dispatcher
+from notify.adapters.doorbell import Doorbell, dispatch_channel
 from notify.adapters.escalation import Escalator
 from notify.adapters.metrics import NotifyMetrics
 from notify.adapters.notifications import Store
@@ -27,6 +28,7 @@ from notify.config import Settings
 from notify.domain.model import Priority
 from notify.domain.policy import QuietHours
 from notify.service_layer.creating import Policy
+from shared import db
 from shared.clock import Clock
 from shared.consumer import Handler
 from shared.events import notify as notify_events
@@ -98,6 +100,9 @@ class Components:
     contacts: Contacts
     escalator: Escalator
     dispatcher: Dispatcher
+    doorbell: Doorbell
+    # Opens the connection the doorbell LISTENs on (called by the workers once they run).
+    listen: Callable[[], Awaitable[asyncpg.Connection]]
 
 
 def components(settings: ServiceSettings) -> Components:
@@ -106,7 +111,8 @@ def components(settings: ServiceSettings) -> Components:
     bound = Bound()
     policy = policy_of(config)
     metrics = NotifyMetrics()
-    store = Store(schema=config.schema_name, metrics=metrics)
+    doorbell = Doorbell(dispatch_channel(config.schema_name))
+    store = Store(schema=config.schema_name, metrics=metrics, doorbell=doorbell)
     vault_key = config.vault_key.get_secret_value() if config.vault_key else None
     contacts = Contacts(Vault.from_setting(vault_key))
     dispatcher = Dispatcher(
@@ -126,6 +132,10 @@ def components(settings: ServiceSettings) -> Components:
         contacts=contacts,
         escalator=Escalator(pool=bound.pool, store=store, policy=policy),
         dispatcher=dispatcher,
+        doorbell=doorbell,
+        listen=lambda: db.connect(
+            config.database_url.get_secret_value(), schema=config.schema_name
+        ),
     )
 
 

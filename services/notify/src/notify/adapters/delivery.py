@@ -87,22 +87,30 @@ class Dispatcher:
         self.buckets = {c: TokenBucket(policy.rate_per_min.get(c, 60)) for c in Channel}
 
     async def tick(self, now: datetime) -> int:
-        """One pass over the lanes; returns how many attempts were made."""
+        """Lane passes until nothing due is left; returns how many attempts were made."""
         async with self._pool().acquire() as lock:
             if not await lock.fetchval("SELECT pg_try_advisory_lock($1)", DISPATCH_LOCK):
                 return 0
             try:
-                made = 0
-                for lane in Priority:
-                    for claimed in await self._claim(lane, now):
-                        await self._deliver(claimed, now)
-                        made += 1
+                made, more = 0, True
+                # Batch after batch, each pass urgent first: a burst drains in one wake-up
+                # without a normal backlog holding back an urgent message behind it.
+                while more:
+                    more = False
+                    for lane in Priority:
+                        claimed, full = await self._claim(lane, now)
+                        for item in claimed:
+                            await self._deliver(item, now)
+                        made += len(claimed)
+                        more = more or full
                 return made
             finally:
                 await lock.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
 
-    async def _claim(self, lane: Priority, now: datetime) -> list[Claimed]:
+    async def _claim(self, lane: Priority, now: datetime) -> tuple[list[Claimed], bool]:
+        """A lane's batch of claims, and whether more may be due behind it."""
         claimed: list[Claimed] = []
+        limited = False
         async with self._pool().acquire() as conn, conn.transaction():
             rows = await conn.fetch(
                 "SELECT * FROM notifications WHERE status IN ('QUEUED', 'FAILED') "
@@ -113,10 +121,16 @@ class Dispatcher:
                 self.batch,
             )
             for row in rows:
-                item = await self._claim_row(conn, row, now)
-                if item is not None:
-                    claimed.append(item)
-        return claimed
+                ready = await self._ready(conn, row, now)
+                if ready is None:
+                    continue  # settled or deferred: no longer due
+                if not self.buckets[Channel(row["channel"])].take():
+                    self.store.metrics.suppressed.labels("rate_limit").inc()
+                    limited = True
+                    continue
+                claimed.append(await self._claim_row(conn, row, now, *ready))
+        # A row held back by the rate limit stays due: asking again now would loop on it.
+        return claimed, len(rows) == self.batch and not limited
 
     async def _still_wanted(self, conn: Conn, row: Any, now: datetime) -> bool:
         """Re-check the trigger and the deadline; settle the row when it is no longer wanted."""
@@ -195,16 +209,18 @@ class Dispatcher:
         self.store.metrics.suppressed.labels("daily_cap").inc()
         return True
 
-    async def _claim_row(self, conn: Conn, row: Any, now: datetime) -> Claimed | None:
+    async def _ready(self, conn: Conn, row: Any, now: datetime) -> tuple[Address, Rendered] | None:
+        """Address and message of a row still to send now; None once it is settled or deferred."""
         if not await self._still_wanted(conn, row, now):
             return None
         prepared = await self._prepare(conn, row, now)
         if prepared is None or await self._over_cap(conn, row, now):
             return None
-        if not self.buckets[Channel(row["channel"])].take():
-            self.store.metrics.suppressed.labels("rate_limit").inc()
-            return None
-        address, message = prepared
+        return prepared
+
+    async def _claim_row(
+        self, conn: Conn, row: Any, now: datetime, address: Address, message: Rendered
+    ) -> Claimed:
         attempt = int(row["attempts"]) + 1
         await conn.execute(
             "UPDATE notifications SET attempts = $2, in_flight_since = clock_timestamp(), "

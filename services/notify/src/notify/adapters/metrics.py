@@ -6,7 +6,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 
 class NotifyMetrics:
-    """Notifications by channel and status, attempts by outcome, escalations."""
+    """Notifications by channel and status, attempts by outcome, escalations, wake-ups."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         r = registry or CollectorRegistry()
@@ -34,6 +34,12 @@ class NotifyMetrics:
             ["rule", "kind"],
             registry=r,
         )
+        self.wakeups = Counter(
+            "notify_dispatch_wakeups",
+            "Dispatcher passes by cause: start, doorbell (a commit rang), poll (interval ran out).",
+            ["cause"],
+            registry=r,
+        )
         self.suppressed = Counter(
             "notify_suppressed",
             "Sends held back or suppressed, by reason.",
@@ -44,7 +50,14 @@ class NotifyMetrics:
     @property
     def collectors(self) -> list[Counter | Gauge]:
         """Every family, to register in the runtime's registry."""
-        return [self.transitions, self.by_status, self.attempts, self.escalations, self.suppressed]
+        return [
+            self.transitions,
+            self.by_status,
+            self.attempts,
+            self.escalations,
+            self.wakeups,
+            self.suppressed,
+        ]
 
     def moved(self, channel: str, status: str) -> None:
         """Count a transition."""

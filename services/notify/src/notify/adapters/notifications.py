@@ -9,6 +9,7 @@ from uuid import UUID
 
 from notify.adapters import audit
 from notify.adapters.db import Conn
+from notify.adapters.doorbell import Doorbell
 from notify.adapters.metrics import NotifyMetrics
 from notify.domain.model import Status, can_move
 from notify.domain.policy import HazardState, trigger_holds
@@ -64,11 +65,12 @@ def _values(new: NewNotification) -> tuple[Any, ...]:
 
 
 class Store:
-    """Notification persistence bound to a schema name and the process's metrics."""
+    """Notification persistence bound to a schema name, the process's metrics and doorbell."""
 
-    def __init__(self, *, schema: str, metrics: NotifyMetrics) -> None:
+    def __init__(self, *, schema: str, metrics: NotifyMetrics, doorbell: Doorbell) -> None:
         self.schema = schema
         self.metrics = metrics
+        self.doorbell = doorbell
 
     async def publish(
         self,
@@ -112,6 +114,9 @@ class Store:
         reason = f"release {new.not_before.isoformat()}" if new.not_before else None
         await audit.record_for(conn, row, new.created_at, decision, reason=reason, actor=actor)
         self.metrics.moved(row["channel"], Status.QUEUED)
+        if new.not_before is None:
+            # Due now: the dispatchers wake when this commits instead of at their next poll.
+            await self.doorbell.ring_on_commit(conn)
         return row
 
     async def _refused(self, conn: Conn, row: Any, at: datetime, code: str, actor: str) -> None:

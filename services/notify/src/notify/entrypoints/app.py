@@ -29,6 +29,8 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         dispatcher=c.dispatcher,
         escalator=c.escalator,
         metrics=c.metrics,
+        doorbell=c.doorbell,
+        listen=c.listen,
         stuck_after_s=config.stuck_after_s,
         retention_days=config.retention_days,
         dispatch_interval_s=config.dispatch_interval_s,

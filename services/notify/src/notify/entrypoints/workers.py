@@ -1,7 +1,9 @@
 """Background work: the dispatcher loop and the sweepers (escalation, stuck sends, retention).
 
-Every sweeper is a function of (pool, now), idempotent, run by the background loop and callable
-as ``POST /_admin/sweeps/{name}`` in demo mode.
+The dispatcher runs when its doorbell rings (a commit that made notifications due now) and every
+``dispatch_interval_s`` in any case; the sweepers run every ``sweep_interval_s`` in a loop of
+their own, so a long sweep never holds a send back. Every sweeper is a function of (pool, now),
+idempotent, and callable as ``POST /_admin/sweeps/{name}`` in demo mode.
 """
 
 from __future__ import annotations
@@ -16,16 +18,47 @@ from typing import TYPE_CHECKING
 
 from notify.adapters import audit
 from notify.adapters.delivery import Dispatcher
+from notify.adapters.doorbell import Doorbell
 from notify.adapters.escalation import Escalator
 from notify.adapters.metrics import NotifyMetrics
 from notify.adapters.notifications import Store
 from notify.bootstrap import Bound
 from notify.domain.model import Status
+from notify.service_layer.ports import DispatchPass
+from shared.clock import Clock
 
 if TYPE_CHECKING:
+    import asyncpg
+
     from shared.service import Runtime
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchLoop:
+    """Runs the dispatcher when the doorbell rings, and every ``interval_s`` whatever happens."""
+
+    dispatcher: DispatchPass
+    doorbell: Doorbell
+    interval_s: float
+    metrics: NotifyMetrics | None = None
+
+    async def run(self, clock: Clock) -> None:
+        """Pass, then wait for a ring or the interval; until cancelled."""
+        cause = "start"
+        while True:
+            if self.metrics is not None:
+                self.metrics.wakeups.labels(cause).inc()
+            try:
+                await self.dispatcher.tick(clock.now())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notify dispatcher pass failed")
+            # Rings during the pass left the bell set: the next pass starts at once, and a
+            # burst of rings is still one pass (which drains every due batch).
+            cause = "doorbell" if await self.doorbell.wait(self.interval_s) else "poll"
 
 
 @dataclass
@@ -37,10 +70,13 @@ class Workers:
     dispatcher: Dispatcher
     escalator: Escalator
     metrics: NotifyMetrics
+    doorbell: Doorbell
     stuck_after_s: int
     retention_days: int
     dispatch_interval_s: float
     sweep_interval_s: float
+    # Opens the doorbell's LISTEN connection (None: rings of other processes are not heard).
+    listen: Callable[[], Awaitable[asyncpg.Connection]] | None = None
     enabled: bool = True
     escalation_enabled: bool = True
 
@@ -128,17 +164,22 @@ class Workers:
                 runtime.metrics.registry.register(collector)
         if not self.enabled:
             return
-        last_sweep = 0.0
-        loop = asyncio.get_running_loop()
+        dispatch = DispatchLoop(
+            self.dispatcher, self.doorbell, self.dispatch_interval_s, metrics=self.metrics
+        )
+        async with asyncio.TaskGroup() as tasks:
+            if self.listen is not None:
+                tasks.create_task(self.doorbell.listen(self.listen), name="notify-doorbell")
+            tasks.create_task(dispatch.run(runtime.clock), name="notify-dispatch")
+            tasks.create_task(self._sweep(runtime.clock), name="notify-sweeps")
+
+    async def _sweep(self, clock: Clock) -> None:
         while True:
             try:
-                await self.dispatcher.tick(runtime.clock.now())
-                if loop.time() - last_sweep >= self.sweep_interval_s:
-                    last_sweep = loop.time()
-                    for name in self._periodic():
-                        await self.sweeps()[name](runtime.clock.now())
+                for name in self._periodic():
+                    await self.sweeps()[name](clock.now())
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("notify worker pass failed")
-            await asyncio.sleep(self.dispatch_interval_s)
+                log.exception("notify sweep pass failed")
+            await asyncio.sleep(self.sweep_interval_s)

@@ -1,8 +1,9 @@
-"""Ports of the notify use cases: channel adapters and what a delivery attempt returns."""
+"""Ports of the notify use cases: channel adapters, delivery results, the dispatcher's pass."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from notify.domain.model import Channel
@@ -39,3 +40,9 @@ class ChannelAdapter(Protocol):
     channel: Channel
 
     async def send(self, address: Address, message: Rendered) -> DeliveryResult: ...
+
+
+class DispatchPass(Protocol):
+    """The dispatcher as its loop sees it: one pass sends everything due at ``now``."""
+
+    async def tick(self, now: datetime) -> int: ...

@@ -1,0 +1,131 @@
+"""The dispatcher wakes when a commit makes a notification due, not at its next poll.
+
+This notify polls only every 30 s, so each message below reaches the sink well before any poll
+could have sent it: the doorbell did (a NOTIFY on commit, heard by the dispatcher's listener).
+"""
+
+import uuid
+
+import pytest
+
+from notify.adapters.delivery import DISPATCH_LOCK
+from notify.adapters.doorbell import dispatch_channel
+from notify.config import Settings
+from notify.entrypoints.app import definition
+from shared.clock import SimulatedClock
+from shared.events import eldercare as ec
+from shared.testing import start_service
+from shared.testing.harness import wait_until
+from tests.integration.conftest import START
+from tests.integration.helpers import contact, inject, messages, wait_messages, wait_rows
+
+POLL_S = 30.0
+PROMPT_S = 10.0  # generous on a busy machine, and still a third of the poll interval
+BATCH = 4
+
+
+@pytest.fixture(scope="module")
+async def slow_poll(pg_admin_dsn, kafka_bootstrap, sinks):
+    async with start_service(
+        definition,
+        Settings,
+        pg_admin_dsn=pg_admin_dsn,
+        kafka_bootstrap=kafka_bootstrap,
+        clock=SimulatedClock(START),
+        sandbox_mode=True,
+        sink_smtp_port=sinks.smtp_port,
+        sink_http_url=sinks.http_url,
+        eldercare_duty_officer=uuid.uuid4(),
+        dispatch_interval_s=POLL_S,
+        dispatch_batch=BATCH,
+        sweep_interval_s=3600,
+    ) as harness:
+        yield harness
+
+
+@pytest.fixture(scope="module")
+async def duty_email(slow_poll):
+    officer = slow_poll.settings.eldercare_duty_officer
+    return (await contact(slow_poll, officer, sms=False, robot=False))["email"]
+
+
+async def suspend(svc) -> uuid.UUID:
+    point = uuid.uuid4()
+    await inject(
+        svc,
+        ec.MealPointSuspended(meal_point_id=point, suspended_at=START, reason_code="REPAIRS"),
+        1,
+        START,
+    )
+    return point
+
+
+async def delivered(svc, points: list[uuid.UUID]) -> int:
+    """How many of these meal points' notifications ended DELIVERED (the outcome commits last)."""
+    sql = "SELECT 1 FROM notifications WHERE subject_id = ANY($1::uuid[]) AND status = 'DELIVERED'"
+    return len(await wait_rows(svc, sql, points, count=len(points), timeout=PROMPT_S))
+
+
+async def test_a_consumed_event_is_sent_at_once_though_the_poll_is_30_s_away(
+    slow_poll, sink, duty_email
+):
+    before = len(await messages(sink, "email", duty_email))
+    point = await suspend(slow_poll)
+
+    mails = await wait_messages(sink, "email", duty_email, count=before + 1, timeout=PROMPT_S)
+    assert mails[0]["subject"] == "【助餐点暂停】助餐点已暂停服务"
+    assert await delivered(slow_poll, [point]) == 1
+
+
+async def test_a_burst_queued_while_another_process_dispatched_drains_on_its_ring_in_batches(
+    slow_poll, sink, duty_email
+):
+    before = len(await messages(sink, "email", duty_email))
+    async with slow_poll.pool.acquire() as other:
+        # "Another notify process" holds the dispatcher: this one's passes find it busy.
+        await other.execute("SELECT pg_advisory_lock($1)", DISPATCH_LOCK)
+        try:
+            points = [await suspend(slow_poll) for _ in range(3 * BATCH - 1)]
+            await wait_rows(
+                slow_poll,
+                "SELECT 1 FROM notifications WHERE subject_id = ANY($1::uuid[]) "
+                "AND status = 'QUEUED'",
+                points,
+                count=len(points),
+            )
+            assert len(await messages(sink, "email", duty_email)) == before
+        finally:
+            await other.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
+        # The other process's own commit rings every dispatcher sharing the database.
+        await other.execute("SELECT pg_notify($1, '')", dispatch_channel(slow_poll.schema))
+
+    # One wake-up, three batches of BATCH: all of them go, not one batch per poll.
+    await wait_messages(sink, "email", duty_email, count=before + len(points), timeout=PROMPT_S)
+    assert await delivered(slow_poll, points) == len(points)
+
+
+async def test_after_losing_its_listen_connection_the_dispatcher_listens_again_and_wakes(
+    slow_poll, sink, duty_email
+):
+    before = len(await messages(sink, "email", duty_email))
+    listener = f'LISTEN "{dispatch_channel(slow_poll.schema)}"'
+
+    async def listeners() -> int:
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE query = $1"
+        return int(await slow_poll.pool.fetchval(sql, listener))
+
+    killed = await slow_poll.pool.fetchval(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = $1",
+        listener,
+    )
+    assert killed == 1
+    gap = await suspend(slow_poll)  # may commit before anyone listens: the reconnect rings
+    await wait_messages(sink, "email", duty_email, count=before + 1, timeout=PROMPT_S)
+
+    async def listening_again() -> bool:
+        return await listeners() == 1
+
+    await wait_until(listening_again, timeout=PROMPT_S)
+    after = await suspend(slow_poll)
+    await wait_messages(sink, "email", duty_email, count=before + 2, timeout=PROMPT_S)
+    assert await delivered(slow_poll, [gap, after]) == 2
