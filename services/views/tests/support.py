@@ -15,6 +15,7 @@ from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
 from shared.migrations import folder_migrations, migrate, platform_migrations
 from views.adapters.apply import apply_event
+from views.adapters.batch import apply_events
 from views.adapters.sets import ensure_active, quoted
 from views.bootstrap import MIGRATIONS
 from views.domain.projections import BY_TOPIC, PROJECTIONS
@@ -101,6 +102,21 @@ async def _load(
             applied += await flush()
     if batch:
         applied += await flush()
+    return applied
+
+
+async def load_batched(pool: asyncpg.Pool, main: str, items: Sequence[Item], *, chunk: int) -> int:
+    """Apply events as a rebuild does: per projection, ``chunk`` at a time, a transaction each."""
+    schemas = await active_schemas(pool, main)
+    applied = 0
+    async with pool.acquire() as conn:
+        for projection in PROJECTIONS:
+            mine = [item for item in items if BY_TOPIC[item[0].TOPIC] is projection]
+            path = f"{quoted(schemas[projection.name])}, {quoted(main)}"
+            for start in range(0, len(mine), chunk):
+                async with conn.transaction():
+                    await conn.execute(f"SET LOCAL search_path TO {path}")
+                    applied += sum(await apply_events(conn, mine[start : start + chunk]))
     return applied
 
 
