@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import asyncpg
+from aiokafka.partitioner import DefaultPartitioner
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -25,22 +25,23 @@ from shared.outbox import notify_channel
 
 log = logging.getLogger(__name__)
 
-# Batches sent but not yet acknowledged. One: if a batch fails, nothing after it was sent, so
-# the retry cannot land behind a later event of the same aggregate (more in flight reordered
-# events under broker errors in CI).
-MAX_INFLIGHT_BATCHES = 1
 # The stored context is W3C trace context: its propagator alone is cheaper than the global one.
 _W3C = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("shared.relay")
+# The producer's own default: records keep the partition a plain send() would have chosen.
+_DEFAULT_PARTITIONER = DefaultPartitioner()
 
 # payload::text lets PostgreSQL render the JSON: no decode and re-encode in Python.
 _CONTENT_TYPE_BYTES = CONTENT_TYPE.encode()
 _CLAIM = """
 SELECT seq, event_id::text AS event_id, topic, key, event_type, payload::text AS value,
        headers->>'traceparent' AS traceparent, headers->>'tracestate' AS tracestate
-FROM outbox WHERE published_at IS NULL AND seq > $2 ORDER BY seq LIMIT $1
+FROM outbox WHERE published_at IS NULL AND seq <> ALL($2::bigint[]) ORDER BY seq LIMIT $1
 """
-_MARK = "UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])"
+# Acknowledged rows are deleted, not kept marked: Kafka holds the event from then on, and an
+# UPDATE of published_at cost PostgreSQL a new row version and index entries per event (about
+# half of the database's work per event in bench/relay.py).
+_MARK = "DELETE FROM outbox WHERE seq = ANY($1::bigint[])"
 _FAILED = """
 UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])
 """
@@ -48,16 +49,18 @@ _BACKLOG = """
 SELECT count(*) AS n, extract(epoch FROM clock_timestamp() - min(created_at)) AS age
 FROM outbox WHERE published_at IS NULL
 """
-_CLEANUP = """
-DELETE FROM outbox WHERE seq IN (
-    SELECT seq FROM outbox
-    WHERE published_at IS NOT NULL AND published_at < clock_timestamp() - make_interval(secs => $1)
-    LIMIT 5000)
-"""
+
+
+class RecordBatch(Protocol):
+    """A batch of records for one partition (aiokafka's BatchBuilder)."""
+
+    def append(self, *, timestamp: Any, key: Any, value: Any, headers: Any = ...) -> Any: ...
+
+    def record_count(self) -> int: ...
 
 
 class Producer(Protocol):
-    """What the relay needs of a Kafka producer (aiokafka's AIOKafkaProducer has it)."""
+    """A Kafka producer that sends one record at a time (aiokafka's AIOKafkaProducer)."""
 
     async def start(self) -> None: ...
 
@@ -74,6 +77,20 @@ class Producer(Protocol):
     ) -> Any: ...
 
 
+class BatchProducer(Protocol):
+    """What the relay needs of a Kafka producer (aiokafka's AIOKafkaProducer has it)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def partitions_for(self, topic: str) -> Any: ...
+
+    def create_batch(self) -> RecordBatch: ...
+
+    async def send_batch(self, batch: Any, topic: str, *, partition: int) -> Any: ...
+
+
 @dataclass(frozen=True)
 class RelayConfig:
     """Where the relay reads and publishes, and how eagerly."""
@@ -83,7 +100,6 @@ class RelayConfig:
     bootstrap: str
     batch_size: int = 500
     poll_interval_s: float = 1.0
-    retention_s: float = 3600.0
     standby_interval_s: float = 2.0
     topic_prefix: str = ""
     security: KafkaSecurity = field(default_factory=KafkaSecurity)
@@ -98,8 +114,8 @@ class Relay:
 
     Rows are selected by ``published_at IS NULL`` in ``seq`` order, never by a "seq greater than
     the last one seen" cursor: a transaction that took a lower seq but committed later is still
-    found. A batch is marked published only after every send is acknowledged; a failed batch is
-    sent again whole (consumers deduplicate by event id).
+    found. A batch is deleted only after every record is acknowledged; a failed batch is sent
+    again whole (consumers deduplicate by event id).
     """
 
     def __init__(
@@ -107,11 +123,11 @@ class Relay:
         config: RelayConfig,
         *,
         metrics: Metrics | None = None,
-        producer_factory: Callable[[], Producer] | None = None,
+        producer_factory: Callable[[], BatchProducer] | None = None,
     ) -> None:
         self.config = config
         self.metrics = metrics
-        self._producer_factory: Callable[[], Producer] = producer_factory or (
+        self._producer_factory: Callable[[], BatchProducer] = producer_factory or (
             lambda: make_producer(
                 config.bootstrap, client_id=f"{config.schema}-relay", security=config.security
             )
@@ -181,14 +197,12 @@ class Relay:
             with contextlib.suppress(Exception):
                 await asyncio.shield(marker_conn.close(timeout=2))
 
-    async def _loop(self, conn: asyncpg.Connection, producer: Producer, marker: _Marker) -> None:
-        last_cleanup = 0.0
+    async def _loop(
+        self, conn: asyncpg.Connection, producer: BatchProducer, marker: _Marker
+    ) -> None:
         while True:
             self._wake.clear()
             await self._drain(conn, producer, marker)
-            if time.monotonic() - last_cleanup > 60:
-                await conn.execute(_CLEANUP, self.config.retention_s)
-                last_cleanup = time.monotonic()
             await self._observe_backlog(conn)
             # NOTIFY wakes us at once; the timeout is the fallback when a notification is lost.
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
@@ -202,76 +216,103 @@ class Relay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _drain(self, conn: asyncpg.Connection, producer: Producer, marker: _Marker) -> None:
+    async def _drain(
+        self, conn: asyncpg.Connection, producer: BatchProducer, marker: _Marker
+    ) -> None:
         """Publish until no committed row is left, one unacknowledged batch at a time.
 
-        While batches are unmarked the next claim starts after the newest seq sent; once all are
-        marked the claim starts from the beginning again, so a row that committed late with a
-        lower seq is picked up then. The marker marks batches in the order they were sent, on
-        its own connection, while this loop goes on sending.
+        Every claim starts from the lowest committed row, skipping only the rows already sent
+        and not yet deleted: a row that committed late with a lower seq is picked up by the next
+        claim, before any later event of its aggregate (which could only commit after it). The
+        next batch is read while the current one is being acknowledged, and sent only once it
+        is; the marker deletes acknowledged batches in order, on its own connection, while this
+        loop goes on sending.
         """
-        while True:
-            rows = await conn.fetch(_CLAIM, self.config.batch_size, marker.after)
-            if rows:
-                futures = [await self._send(producer, row) for row in rows]
-                marker.add([r["seq"] for r in rows], asyncio.gather(*futures))
-            if not rows and not marker.pending:
-                return
-            if not rows or len(marker.pending) >= MAX_INFLIGHT_BATCHES:
+        rows = await self._claim(conn, marker)
+        while rows or marker.pending:
+            if not rows:
                 await marker.wait_progress()
+                rows = await self._claim(conn, marker)
+                continue
+            seqs = [r["seq"] for r in rows]
+            acks = await self._send(producer, rows)
+            marker.pending.append(seqs)
+            rows = await self._claim(conn, marker)
+            # One batch unacknowledged at a time: if it fails, nothing after it was sent, so the
+            # retry cannot land behind a later event of the same aggregate (more in flight
+            # reordered events under broker errors in CI).
+            try:
+                await acks
+            except Exception as exc:
+                await conn.execute(_FAILED, seqs, repr(exc)[:500])
+                raise
+            marker.mark(seqs)
 
-    async def _send(self, producer: Producer, row: asyncpg.Record) -> Any:
-        if not self.config.spans:
-            return await self._send_plain(producer, row)
-        stored = {"traceparent": row["traceparent"] or "", "tracestate": row["tracestate"] or ""}
-        # A span that is never made current: cheaper than start_as_current_span on this hot path.
-        span = tracer.start_span(
-            f"{row['topic']} publish",
-            context=_W3C.extract(stored) if row["traceparent"] else None,
-            kind=SpanKind.PRODUCER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.destination.name": row["topic"],
-                "messaging.message.id": row["event_id"],
-                "cloudevents.event_type": row["event_type"],
-            },
-        )
-        headers = {
-            "content-type": CONTENT_TYPE,
-            "ce_type": row["event_type"],
-            "ce_id": row["event_id"],
-        }
-        _W3C.inject(headers, context=trace.set_span_in_context(span))
-        try:
-            acked = await producer.send(
-                self.config.topic_prefix + row["topic"],
-                value=row["value"].encode(),
-                key=row["key"].encode(),
-                headers=encode_headers(headers),
-            )
-        except BaseException:
-            span.end()
-            raise
-        # The span lasts until Kafka acknowledges the record (or refuses it).
-        acked.add_done_callback(lambda done: _end_span(span, done))
-        return acked
+    async def _claim(self, conn: asyncpg.Connection, marker: _Marker) -> list[asyncpg.Record]:
+        return await conn.fetch(_CLAIM, self.config.batch_size, marker.sent)
 
-    async def _send_plain(self, producer: Producer, row: asyncpg.Record) -> Any:
+    async def _send(
+        self, producer: BatchProducer, rows: list[asyncpg.Record]
+    ) -> asyncio.Future[Any]:
+        """Send a batch of rows as one record batch per partition; the future of all their acks.
+
+        Record batches, not a send per record: a record then costs an append, not a future and a
+        partitioner call of its own (most of the relay's time). Records of one partition keep
+        the rows' order, so an aggregate's events stay in order.
+        """
+        by_partition: dict[tuple[str, int], list[RecordBatch]] = {}
+        spans: list[Span] = []
+        partition_of = _Partitioner(producer)
+        for row in rows:
+            topic = self.config.topic_prefix + row["topic"]
+            key = row["key"].encode()
+            headers = self._headers(row, spans)
+            batches = by_partition.setdefault((topic, await partition_of(topic, key)), [])
+            _append(producer, batches, key, row["value"].encode(), headers)
+        futures = [
+            await producer.send_batch(batch, topic, partition=partition)
+            for (topic, partition), batches in by_partition.items()
+            for batch in batches
+        ]
+        acks = asyncio.gather(*futures)
+        for span in spans:
+            # The span lasts until Kafka acknowledges the record (or refuses it).
+            acks.add_done_callback(lambda done, span=span: _end_span(span, done))  # type: ignore[misc]
+        return acks
+
+    def _headers(self, row: asyncpg.Record, spans: list[Span]) -> list[tuple[str, bytes]]:
+        """The record's headers, under a producer span of its own when spans are exported."""
         headers = [
             ("content-type", _CONTENT_TYPE_BYTES),
             ("ce_type", row["event_type"].encode()),
             ("ce_id", row["event_id"].encode()),
         ]
-        if row["traceparent"]:
+        if self.config.spans:
+            stored = {
+                "traceparent": row["traceparent"] or "",
+                "tracestate": row["tracestate"] or "",
+            }
+            # A span that is never made current: cheaper than start_as_current_span here.
+            span = tracer.start_span(
+                f"{row['topic']} publish",
+                context=_W3C.extract(stored) if row["traceparent"] else None,
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": row["topic"],
+                    "messaging.message.id": row["event_id"],
+                    "cloudevents.event_type": row["event_type"],
+                },
+            )
+            spans.append(span)
+            carrier: dict[str, str] = {}
+            _W3C.inject(carrier, context=trace.set_span_in_context(span))
+            headers.extend(encode_headers(carrier))
+        elif row["traceparent"]:
             headers.append(("traceparent", row["traceparent"].encode()))
             if row["tracestate"]:
                 headers.append(("tracestate", row["tracestate"].encode()))
-        return await producer.send(
-            self.config.topic_prefix + row["topic"],
-            value=row["value"].encode(),
-            key=row["key"].encode(),
-            headers=headers,
-        )
+        return headers
 
     async def _observe_backlog(self, conn: asyncpg.Connection) -> None:
         if not self.metrics:
@@ -283,6 +324,40 @@ class Relay:
         self.metrics.outbox_oldest_age.labels(schema).set(age)
 
 
+def _append(
+    producer: BatchProducer, batches: list[RecordBatch], key: bytes, value: bytes, headers: Any
+) -> None:
+    """Append a record to the partition's last batch, or to a new one when that is full."""
+    if batches and batches[-1].append(timestamp=None, key=key, value=value, headers=headers):
+        return
+    batches.append(producer.create_batch())
+    # An empty batch takes any record; one too large for the broker fails at its acknowledgement.
+    batches[-1].append(timestamp=None, key=key, value=value, headers=headers)
+
+
+class _Partitioner:
+    """The partition of a key, as the producer's default partitioner picks it (Java's murmur2).
+
+    Keys repeat within a batch (an aggregate's events), so each is hashed once per batch.
+    """
+
+    def __init__(self, producer: BatchProducer) -> None:
+        self._producer = producer
+        self._partitions: dict[str, list[int]] = {}
+        self._chosen: dict[tuple[str, bytes], int] = {}
+
+    async def __call__(self, topic: str, key: bytes) -> int:
+        chosen = self._chosen.get((topic, key))
+        if chosen is None:
+            partitions = self._partitions.get(topic)
+            if partitions is None:
+                partitions = sorted(await self._producer.partitions_for(topic))
+                self._partitions[topic] = partitions
+            chosen = _DEFAULT_PARTITIONER(key, partitions, partitions)
+            self._chosen[(topic, key)] = chosen
+        return chosen
+
+
 def _end_span(span: Span, done: asyncio.Future[Any]) -> None:
     if not done.cancelled() and done.exception() is not None:
         span.set_status(Status(StatusCode.ERROR, type(done.exception()).__name__))
@@ -290,24 +365,24 @@ def _end_span(span: Span, done: asyncio.Future[Any]) -> None:
 
 
 class _Marker:
-    """Marks acknowledged batches published, in send order, on a connection of its own."""
+    """Deletes acknowledged batches from the outbox, in send order, on a connection of its own."""
 
     def __init__(self, conn: asyncpg.Connection, relay: Relay) -> None:
         self.conn = conn
         self.relay = relay
+        # Batches sent and not yet marked, oldest first; the drain loop appends as it sends.
         self.pending: deque[list[int]] = deque()
-        self._queue: asyncio.Queue[tuple[list[int], asyncio.Future[Any]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[list[int]] = asyncio.Queue()
         self._progress = asyncio.Event()
 
     @property
-    def after(self) -> int:
-        """The newest seq sent but not yet marked (0 when all are marked)."""
-        return self.pending[-1][-1] if self.pending else 0
+    def sent(self) -> list[int]:
+        """The seqs sent and not yet deleted, which the next claim skips."""
+        return [seq for seqs in self.pending for seq in seqs]
 
-    def add(self, seqs: list[int], acks: asyncio.Future[Any]) -> None:
-        """Hand over a sent batch; it is marked once every record is acknowledged."""
-        self.pending.append(seqs)
-        self._queue.put_nowait((seqs, acks))
+    def mark(self, seqs: list[int]) -> None:
+        """Hand over an acknowledged batch, to be marked published."""
+        self._queue.put_nowait(seqs)
 
     async def wait_progress(self) -> None:
         """Wait until another batch is marked (or a second passes)."""
@@ -318,14 +393,9 @@ class _Marker:
                     await self._progress.wait()
 
     async def run(self) -> None:
-        """Mark batches as their acknowledgements arrive; a failed batch ends the leadership."""
+        """Mark batches in the order they were acknowledged."""
         while True:
-            seqs, acks = await self._queue.get()
-            try:
-                await acks
-            except Exception as exc:
-                await self.conn.execute(_FAILED, seqs, repr(exc)[:500])
-                raise
+            seqs = await self._queue.get()
             await self.conn.execute(_MARK, seqs)
             self.pending.popleft()
             self.relay.published += len(seqs)

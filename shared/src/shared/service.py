@@ -107,7 +107,6 @@ class Runtime:
                 bootstrap=settings.kafka_bootstrap_servers,
                 batch_size=settings.relay_batch_size,
                 poll_interval_s=settings.relay_poll_interval_s,
-                retention_s=settings.relay_retention_s,
                 topic_prefix=settings.kafka_topic_prefix,
                 security=security,
                 spans=settings.otel_exporter_otlp_endpoint is not None,

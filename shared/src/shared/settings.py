@@ -61,7 +61,6 @@ class ServiceSettings(BaseSettings):
     relay_enabled: bool = True
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_interval_s: float = Field(default=1.0, gt=0)
-    relay_retention_s: float = Field(default=3600.0, ge=0, description="Keep published rows.")
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_base_s: float = Field(default=0.2, ge=0)
     consumer_backoff_max_s: float = Field(default=5.0, ge=0)

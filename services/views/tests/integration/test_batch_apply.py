@@ -7,6 +7,8 @@ that fails half-way must leave nothing behind: the rebuild then applies it again
 record, and a rebuild that fails for good leaves the active tables alone.
 """
 
+from typing import Any
+
 import pytest
 from aiokafka import AIOKafkaProducer
 
@@ -214,16 +216,16 @@ async def test_a_rebuild_applies_a_batch_that_failed_half_way_again_and_switches
     service, topics, kafka_bootstrap, pg_admin_dsn, sample_items, monkeypatch
 ):
     schema, pool, config = service
-    real_apply, real_one_by_one = rebuild_module.apply_events, Rebuilder._apply_one_by_one
-    seen: dict[str, object] = {}
+    real_one_by_one = Rebuilder._apply_one_by_one
+    seen: dict[str, Any] = {}
 
     async def apply_failing_once(conn, items):
         if "failing" in seen or len(items) < 30:
-            return await real_apply(conn, items)
+            return await apply_events(conn, items)
         building = await conn.fetchval("SELECT current_schema()")
         seen["before"] = await _set_state(conn, building)
         seen["failing"] = failing = _FailingConn(conn, after=2)
-        return await real_apply(failing, items)
+        return await apply_events(failing, items)
 
     async def one_by_one(self, conn, building, records):
         seen["at_retry"] = await _set_state(conn, building)
