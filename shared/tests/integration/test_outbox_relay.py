@@ -11,6 +11,7 @@ from opentelemetry import trace
 
 from shared import outbox
 from shared.events.pii import PersonalDataError
+from shared.kafka import make_producer
 from shared.relay import Relay
 from tests.support import campaign, consume, envelope
 
@@ -177,3 +178,30 @@ async def test_only_one_relay_leads_and_another_takes_over(relay_config, pool, s
 
 async def _true(value):
     return bool(value)
+
+
+async def test_each_record_is_on_the_partition_a_plain_send_picks_and_its_row_is_deleted(
+    pool, schema, topics, kafka_bootstrap, running_relay
+):
+    events = [campaign(1, campaign_id=uuid.uuid4()) for _ in range(40)]
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, [envelope(e) for e in events], schema=schema)
+
+    records = await consume(kafka_bootstrap, topics + "inspection.campaigns", count=40)
+    assert len(records) == 40
+    # The relay builds record batches itself; a key must land where a plain send() puts it,
+    # or an aggregate's events would split across partitions when the relay changes.
+    # Probed on another topic with as many partitions, so the relay's topic holds only its own.
+    probe = make_producer(kafka_bootstrap, client_id="partition-probe")
+    await probe.start()
+    try:
+        assert await probe.partitions_for(topics + "tests.dlq") == await probe.partitions_for(
+            topics + "inspection.campaigns"
+        )
+        for record in records:
+            sent = await (await probe.send(topics + "tests.dlq", value=b"probe", key=record.key))
+            assert record.partition == sent.partition
+    finally:
+        await probe.stop()
+    assert len({r.partition for r in records}) > 1
+    await wait_for(lambda: pool.fetchval("SELECT count(*) = 0 FROM outbox"))

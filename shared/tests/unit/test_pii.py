@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.events.pii import PersonalDataError, assert_no_pii, find_pii
+from shared.events.pii import PersonalDataError, assert_no_pii, find_pii, looks_personal
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
@@ -136,3 +136,32 @@ def test_uuids_are_never_mistaken_for_mobile_numbers():
     ident = "5b0c2d1e-0486-4c3e-9d1e-13912345678a"
     assert find_pii({"campaign_id": ident, "ids": [ident]}) == []
     assert find_pii({"note": f"{ident} 13912345678"}) == ["$.note: mobile"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'{{"note":"联系 {MOBILE}"}}',
+        f'{{"note":"+86 {MOBILE}"}}',
+        f'{{"note":"0086-{MOBILE}"}}',
+        f'{{"id":"{ID_X}"}}',
+        f'{{"id":"{ID_DIGIT.lower()}"}}',
+        f'{{"id":"00000000-0000-4000-8000-123456789012","note":"{MOBILE}"}}',
+    ],
+)
+def test_the_quick_screen_flags_every_number_the_patterns_catch(text):
+    assert looks_personal(text)
+    assert find_pii(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"code":"ZX-2024-00001","amount_minor":5000000}',
+        # A UUID whose last group is all digits holds an eleven-digit run, and is still clean.
+        '{"id":"00000000-0000-4000-8000-123456789012"}',
+        '{"phone_like":"1381234567"}',
+    ],
+)
+def test_the_quick_screen_passes_clean_documents(text):
+    assert not looks_personal(text)
