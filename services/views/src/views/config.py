@@ -21,7 +21,9 @@ class Settings(ServiceSettings):
 
     service_name: str = "views"
     http_port: int = 8105
-    rebuild_batch_size: int = Field(default=500, ge=1, le=10_000)
+    rebuild_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Records per rebuild batch: one transaction each."
+    )
     rebuild_pause_s: float = Field(
         default=0.0, ge=0, description="Pause between rebuild batches (throttles the load)."
     )

@@ -3,7 +3,8 @@
 1. Create the next generation's set (BUILDING) while the active set keeps serving reads and the
    live consumer keeps writing to it.
 2. Read every partition of the projection's topics from offset 0 (plain aiokafka, no group) up
-   to the end offsets captured at the start, applying each event with the same writers.
+   to the end offsets captured at the start, applying each poll's batch with the same writers in
+   one transaction with its checkpoints and progress (:mod:`views.adapters.batch`).
 3. Catch up with the live consumer: also apply up to what the active set's checkpoints show.
 4. Switch: take the projection's switch lock exclusively (live writers wait), apply what the
    live consumer applied meanwhile, take the read lock exclusively (readers wait: none sees a
