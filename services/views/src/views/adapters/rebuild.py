@@ -295,8 +295,9 @@ class Rebuilder:
             if applying is not None:
                 await applying
         finally:
-            # Never leave a batch running on the connection: the caller uses it next.
-            if applying is not None and not applying.done():
+            # Never leave a batch running on the connection (the caller uses it next), nor its
+            # error unretrieved when another one is on its way out.
+            if applying is not None:
                 with contextlib.suppress(Exception):
                     await applying
 
