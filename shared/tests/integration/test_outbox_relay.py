@@ -205,3 +205,27 @@ async def test_each_record_is_on_the_partition_a_plain_send_picks_and_its_row_is
         await probe.stop()
     assert len({r.partition for r in records}) > 1
     await wait_for(lambda: pool.fetchval("SELECT count(*) = 0 FROM outbox"))
+
+
+async def test_a_commit_wakes_an_idle_relay_at_once(
+    pool, schema, topics, kafka_bootstrap, relay_config
+):
+    # A minute between polls: only the NOTIFY sent with the outbox rows can wake it in time.
+    relay = Relay(dataclasses.replace(relay_config, poll_interval_s=60.0))
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(30):
+            while not relay.is_leader:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, [envelope(campaign(3))], schema=schema)
+        records = await consume(
+            kafka_bootstrap, topics + "inspection.campaigns", count=1, timeout=15
+        )
+        assert len(records) == 1
+        await wait_for(lambda: pool.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=15)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -237,6 +237,17 @@ async def start_service(
         await unprovision(kafka_bootstrap, topics)
 
 
+async def _until_ready(client: httpx.AsyncClient, timeout: float = 30.0) -> None:
+    """Wait until ``/ready`` is 200: Kafka clients start after the lifespan returns.
+
+    A service that never gets ready (a test of an outage, say) is handed over all the same.
+    """
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            while (await client.get("/ready")).status_code != 200:
+                await asyncio.sleep(0.05)
+
+
 @contextlib.asynccontextmanager
 async def _running(
     app: FastAPI, settings: ServiceSettings, pg_admin_dsn: str, kafka_bootstrap: str
@@ -252,6 +263,7 @@ async def _running(
         )
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+                await _until_ready(client)
                 harness = Harness(app, client, settings, pool, kafka_bootstrap)
                 try:
                     yield harness
