@@ -36,8 +36,9 @@ class IntegrationEvent(BaseModel):
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Self:
         """Read a contract tolerantly: fields unknown to this version are ignored."""
-        known = {name: value for name, value in data.items() if name in cls.model_fields}
-        return cls.model_validate(known)
+        # model_fields is a property that builds its mapping on each read: once per call.
+        fields = cls.model_fields
+        return cls.model_validate({name: value for name, value in data.items() if name in fields})
 
 
 def event_id_for(aggregate_type: str, aggregate_id: str, version: int) -> uuid.UUID:

@@ -85,6 +85,12 @@ def decode(value: bytes | None) -> CloudEvent:
     if len(value) > MAX_ENVELOPE_BYTES:
         raise EnvelopeError(f"value of {len(value)} bytes exceeds {MAX_ENVELOPE_BYTES}")
     try:
+        # pydantic's own JSON parser: less than half the time of json.loads + model_validate
+        # (a rebuild reads every event). Any refusal goes the slow way, which says why.
+        return CloudEvent.model_validate_json(value)
+    except ValidationError:
+        pass
+    try:
         document = json.loads(value)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EnvelopeError(f"value is not UTF-8 JSON: {type(exc).__name__}") from None
