@@ -230,7 +230,10 @@ async def unchanged(svc: Harness, hazard_id: str) -> tuple[object, ...]:
     """What a refused command must leave alone: the hazard's row and the outbox."""
     row = await svc.pool.fetchrow("SELECT * FROM hazards WHERE id = $1", uuid.UUID(hazard_id))
     assert row is not None
-    return (tuple(row), await svc.pool.fetchval("SELECT count(*) FROM outbox"))
+    return (
+        tuple(row),
+        await svc.pool.fetchval("SELECT coalesce(pg_sequence_last_value('outbox_seq_seq'), 0)"),
+    )
 
 
 async def refused(

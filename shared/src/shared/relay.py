@@ -275,6 +275,16 @@ class Relay:
             for batch in batches
         ]
         acks = asyncio.gather(*futures)
+        if log.isEnabledFor(logging.DEBUG):
+            # Types and counts only: payloads may not be logged (DECISIONS §9).
+            log.debug(
+                "relay sent a batch",
+                extra={
+                    "schema": self.config.schema,
+                    "records": len(rows),
+                    "event_types": sorted({row["event_type"] for row in rows}),
+                },
+            )
         for span in spans:
             # The span lasts until Kafka acknowledges the record (or refuses it).
             acks.add_done_callback(lambda done, span=span: _end_span(span, done))  # type: ignore[misc]

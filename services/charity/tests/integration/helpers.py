@@ -143,7 +143,11 @@ class Api:
         return await self.svc.events(topic, subject=subject)
 
     async def outbox_seq(self) -> int:
-        return int(await self.svc.pool.fetchval("SELECT coalesce(max(seq), 0) FROM outbox"))
+        return int(
+            await self.svc.pool.fetchval(
+                "SELECT coalesce(pg_sequence_last_value('outbox_seq_seq'), 0)"
+            )
+        )
 
     @contextlib.asynccontextmanager
     async def emits_nothing(self) -> AsyncIterator[None]:
