@@ -19,7 +19,7 @@ from shared.events.registry import REGISTRY
 _INSERT = """
 WITH written AS (
     INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
-    SELECT id, topic, key, type, doc::jsonb, $6::text::jsonb
+    SELECT id, topic, key, type, doc::json, $6::text::jsonb
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
          AS t(id, topic, key, type, doc)
     RETURNING 1

@@ -31,7 +31,7 @@ tracer = trace.get_tracer("shared.relay")
 # The producer's own default: records keep the partition a plain send() would have chosen.
 _DEFAULT_PARTITIONER = DefaultPartitioner()
 
-# payload::text lets PostgreSQL render the JSON: no decode and re-encode in Python.
+# payload::text is the JSON as the service wrote it (a json column): no decode and re-encode.
 _CONTENT_TYPE_BYTES = CONTENT_TYPE.encode()
 _CLAIM = """
 SELECT seq, event_id::text AS event_id, topic, key, event_type, payload::text AS value,
@@ -56,7 +56,7 @@ class RecordBatch(Protocol):
 
     def append(self, *, timestamp: Any, key: Any, value: Any, headers: Any = ...) -> Any: ...
 
-    def record_count(self) -> int: ...
+    def close(self) -> None: ...
 
 
 class Producer(Protocol):
@@ -269,11 +269,12 @@ class Relay:
             headers = self._headers(row, spans)
             batches = by_partition.setdefault((topic, await partition_of(topic, key)), [])
             _append(producer, batches, key, row["value"].encode(), headers)
-        futures = [
-            await producer.send_batch(batch, topic, partition=partition)
-            for (topic, partition), batches in by_partition.items()
-            for batch in batches
-        ]
+        futures = []
+        for (topic, partition), batches in by_partition.items():
+            for batch in batches:
+                # Complete: a closed batch goes out at once instead of lingering for more.
+                batch.close()
+                futures.append(await producer.send_batch(batch, topic, partition=partition))
         acks = asyncio.gather(*futures)
         if log.isEnabledFor(logging.DEBUG):
             # Types and counts only: payloads may not be logged (DECISIONS §9).
