@@ -25,7 +25,7 @@ class FakeDispatcher:
         self.pass_done = asyncio.Event()
         self.fail_next = False
 
-    async def tick(self, now: datetime) -> int:
+    async def tick(self, now: datetime) -> int | None:
         self.passes += 1
         self.in_pass.set()
         try:
@@ -120,3 +120,36 @@ async def test_the_bell_remembers_a_ring_until_waited_on_then_resets():
     doorbell.ring()
     assert await doorbell.wait(LONG_INTERVAL_S) is True
     assert await doorbell.wait(0.01) is False
+
+
+class BusyOnce(FakeDispatcher):
+    """Finds the dispatch lock held by another process on its next pass, then gets it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy_next = False
+
+    async def tick(self, now: datetime) -> int | None:
+        if self.busy_next:
+            self.busy_next = False
+            self.passes += 1
+            self.pass_done.set()
+            return None
+        return await super().tick(now)
+
+
+async def test_a_ring_that_finds_another_dispatcher_busy_is_retried_soon_not_at_the_poll():
+    dispatcher, doorbell = BusyOnce(), Doorbell("dispatch_unit")
+    loop = DispatchLoop(dispatcher, doorbell, LONG_INTERVAL_S)
+    task = asyncio.create_task(loop.run(SimulatedClock(datetime(2024, 3, 6, 2, tzinfo=UTC))))
+    try:
+        await dispatcher.passes_reach(1)
+        dispatcher.due.append("n1")
+        dispatcher.busy_next = True
+        doorbell.ring()
+        await dispatcher.passes_reach(3)  # the busy pass, then the retry that sends
+        assert dispatcher.sent == ["n1"]
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -86,11 +86,14 @@ class Dispatcher:
         self.batch = batch
         self.buckets = {c: TokenBucket(policy.rate_per_min.get(c, 60)) for c in Channel}
 
-    async def tick(self, now: datetime) -> int:
-        """Lane passes until nothing due is left; returns how many attempts were made."""
+    async def tick(self, now: datetime) -> int | None:
+        """Lane passes until nothing due is left; how many attempts were made (None: busy).
+
+        None when another dispatcher holds the lock and this pass did nothing.
+        """
         async with self._pool().acquire() as lock:
             if not await lock.fetchval("SELECT pg_try_advisory_lock($1)", DISPATCH_LOCK):
-                return 0
+                return None
             try:
                 made, more = 0, True
                 # Batch after batch, each pass urgent first: a burst drains in one wake-up

@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# After a ring, how often and how soon a pass that found another dispatcher busy is retried.
+BUSY_RETRIES = 50
+BUSY_RETRY_S = 0.05
+
+
 @dataclass
 class DispatchLoop:
     """Runs the dispatcher when the doorbell rings, and every ``interval_s`` whatever happens."""
@@ -46,16 +51,25 @@ class DispatchLoop:
 
     async def run(self, clock: Clock) -> None:
         """Pass, then wait for a ring or the interval; until cancelled."""
-        cause = "start"
+        cause, busy = "start", 0
         while True:
             if self.metrics is not None:
                 self.metrics.wakeups.labels(cause).inc()
+            made: int | None = 0
             try:
-                await self.dispatcher.tick(clock.now())
+                made = await self.dispatcher.tick(clock.now())
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("notify dispatcher pass failed")
+            if made is None and cause != "poll" and busy < BUSY_RETRIES:
+                # Another dispatcher held the lock: its pass may have claimed before the commit
+                # that rang us, so try again shortly instead of leaving the work to the poll.
+                busy += 1
+                await asyncio.sleep(BUSY_RETRY_S)
+                self.doorbell.ring()
+            elif made is not None:
+                busy = 0
             # Rings during the pass left the bell set: the next pass starts at once, and a
             # burst of rings is still one pass (which drains every due batch).
             cause = "doorbell" if await self.doorbell.wait(self.interval_s) else "poll"
@@ -80,10 +94,14 @@ class Workers:
     enabled: bool = True
     escalation_enabled: bool = True
 
+    async def dispatch_once(self, now: datetime) -> int:
+        """One dispatcher pass; 0 when another dispatcher held the lock."""
+        return await self.dispatcher.tick(now) or 0
+
     def sweeps(self) -> dict[str, Callable[[datetime], Awaitable[int]]]:
         """The sweepers by name (for the admin route)."""
         return {
-            "dispatch": self.dispatcher.tick,
+            "dispatch": self.dispatch_once,
             "escalations": self.escalator.sweep,
             "stuck": self.release_stuck,
             "purge": self.purge,
