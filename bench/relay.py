@@ -47,25 +47,30 @@ def envelopes(n: int):
     ]
 
 
+def records(envs) -> list[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
+    """Key, value and headers of each envelope, as the relay publishes them."""
+    return [
+        (
+            e.subject.encode(),
+            json.dumps(
+                e.model_dump(mode="json", exclude_none=True), separators=(",", ":")
+            ).encode(),
+            [
+                ("content-type", b"application/cloudevents+json"),
+                ("ce_type", e.type.encode()),
+                ("ce_id", e.id.encode()),
+            ],
+        )
+        for e in envs
+    ]
+
+
 async def raw_round(bootstrap: str, topic: str, envs) -> float:
     """Raw aiokafka: the same values, keys and headers, the same producer settings."""
     producer = make_producer(bootstrap, client_id="bench-raw")
     await producer.start()
     try:
-        values = [
-            (
-                e.subject.encode(),
-                json.dumps(
-                    e.model_dump(mode="json", exclude_none=True), separators=(",", ":")
-                ).encode(),
-                [
-                    ("content-type", b"application/cloudevents+json"),
-                    ("ce_type", e.type.encode()),
-                    ("ce_id", e.id.encode()),
-                ],
-            )
-            for e in envs
-        ]
+        values = records(envs)
         began = time.perf_counter()
         futures = [await producer.send(topic, value=v, key=k, headers=h) for k, v, h in values]
         await asyncio.gather(*futures)
@@ -83,27 +88,14 @@ async def raw_batches_round(bootstrap: str, topic: str, envs) -> float:
     producer = make_producer(bootstrap, client_id="bench-raw-batches")
     await producer.start()
     try:
-        records = [
-            (
-                e.subject.encode(),
-                json.dumps(
-                    e.model_dump(mode="json", exclude_none=True), separators=(",", ":")
-                ).encode(),
-                [
-                    ("content-type", b"application/cloudevents+json"),
-                    ("ce_type", e.type.encode()),
-                    ("ce_id", e.id.encode()),
-                ],
-            )
-            for e in envs
-        ]
+        prepared = records(envs)
         partitions = sorted(await producer.partitions_for(topic))
         partitioner = DefaultPartitioner()
         began = time.perf_counter()
         futures = []
-        for start in range(0, len(records), 500):
+        for start in range(0, len(prepared), 500):
             batches: dict[int, Any] = {}
-            for key, value, headers in records[start : start + 500]:
+            for key, value, headers in prepared[start : start + 500]:
                 p = partitioner(key, partitions, partitions)
                 batch = batches.get(p)
                 if batch is None or not batch.append(
