@@ -4,12 +4,11 @@ and reminders cancelled by a submitted rectification."""
 import asyncio
 import uuid
 
+from notify.adapters.delivery import dispatch_lock_key
 from shared.http.auth import principal_for
 from tests.integration.conftest import START
 from tests.integration.helpers import contact, later, messages, sweep, wait_messages, wait_rows
 from tests.integration.world import Hazard, site
-
-DISPATCH_LOCK = 7_311_042
 
 
 async def _hazard(svc, responsible, head, name="桃江县社会福利院"):
@@ -127,7 +126,8 @@ async def test_submitted_rectification_cancels_queued_reminders_and_nothing_is_s
     await contact(svc, head)
     verifier_contact = await contact(svc, verifier)
     async with svc.pool.acquire() as lock:
-        await lock.execute("SELECT pg_advisory_lock($1)", DISPATCH_LOCK)  # pause the dispatcher
+        # Pause the dispatcher of this schema.
+        await lock.execute("SELECT pg_advisory_lock($1, $2)", *dispatch_lock_key(svc.schema))
         try:
             hazard = await _hazard(svc, responsible, head, name="南县救助管理站")
             await hazard.approaching(svc, later(START, days=11))
@@ -154,7 +154,7 @@ async def test_submitted_rectification_cancels_queued_reminders_and_nothing_is_s
             )
             assert {c["status"] for c in chains} == {"CLOSED"}
         finally:
-            await lock.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
+            await lock.execute("SELECT pg_advisory_unlock($1, $2)", *dispatch_lock_key(svc.schema))
     [mail] = await wait_messages(sink, "email", verifier_contact["email"])
     assert mail["subject"] == f"【待验收】隐患{hazard.hazard_no}整改材料已提交"
     await asyncio.sleep(0.3)

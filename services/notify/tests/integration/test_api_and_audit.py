@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
+from notify.adapters.delivery import dispatch_lock_key
 from shared.testing.harness import wait_until
 from tests.integration.conftest import START, free_port
 from tests.integration.helpers import contact, later, sweep, wait_messages, wait_rows
@@ -162,7 +163,7 @@ async def test_a_send_stuck_in_flight_is_released_for_another_attempt(svc, clock
     await contact(svc, person)
     nid = uuid.uuid4()
     async with svc.pool.acquire() as lock:
-        await lock.execute("SELECT pg_advisory_lock(7311042)")
+        await lock.execute("SELECT pg_advisory_lock($1, $2)", *dispatch_lock_key(svc.schema))
         try:
             made = await svc.client.post(
                 "/notifications",
@@ -184,7 +185,7 @@ async def test_a_send_stuck_in_flight_is_released_for_another_attempt(svc, clock
             )
             assert (await sweep(svc, "stuck"))["processed"] == 1
         finally:
-            await lock.execute("SELECT pg_advisory_unlock(7311042)")
+            await lock.execute("SELECT pg_advisory_unlock($1, $2)", *dispatch_lock_key(svc.schema))
     [row] = await wait_rows(
         svc, "SELECT * FROM notifications WHERE id = $1 AND status = 'DELIVERED'", nid
     )

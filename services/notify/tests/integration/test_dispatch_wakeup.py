@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from notify.adapters.delivery import DISPATCH_LOCK
+from notify.adapters.delivery import dispatch_lock_key
 from notify.adapters.doorbell import dispatch_channel
 from notify.config import Settings
 from notify.entrypoints.app import definition
@@ -90,7 +90,7 @@ async def test_a_burst_queued_while_another_process_dispatched_drains_on_its_rin
     before = len(await messages(sink, "email", duty_email))
     async with slow_poll.pool.acquire() as other:
         # "Another notify process" holds the dispatcher: this one's passes find it busy.
-        await other.execute("SELECT pg_advisory_lock($1)", DISPATCH_LOCK)
+        await other.execute("SELECT pg_advisory_lock($1, $2)", *dispatch_lock_key(slow_poll.schema))
         try:
             points = [await suspend(slow_poll) for _ in range(3 * BATCH - 1)]
             await wait_rows(
@@ -102,7 +102,9 @@ async def test_a_burst_queued_while_another_process_dispatched_drains_on_its_rin
             )
             assert len(await messages(sink, "email", duty_email)) == before
         finally:
-            await other.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
+            await other.execute(
+                "SELECT pg_advisory_unlock($1, $2)", *dispatch_lock_key(slow_poll.schema)
+            )
         # The other process's own commit rings every dispatcher sharing the database.
         await other.execute("SELECT pg_notify($1, '')", dispatch_channel(slow_poll.schema))
 

@@ -4,12 +4,11 @@ import asyncio
 import uuid
 from datetime import UTC, date, datetime
 
+from notify.adapters.delivery import dispatch_lock_key
 from shared.events import inspection as ins
 from tests.integration.conftest import START
 from tests.integration.helpers import contact, later, messages, wait_messages, wait_rows
 from tests.integration.world import Hazard, site
-
-DISPATCH_LOCK = 7_311_042
 
 
 async def test_an_extended_deadline_cancels_queued_reminders_about_the_old_one(svc, sink, clock):
@@ -24,7 +23,7 @@ async def test_an_extended_deadline_cancels_queued_reminders_about_the_old_one(s
     await hazard.assigned(svc, START)
     await wait_messages(sink, "email", resp["email"])
     async with svc.pool.acquire() as lock:
-        await lock.execute("SELECT pg_advisory_lock($1)", DISPATCH_LOCK)
+        await lock.execute("SELECT pg_advisory_lock($1, $2)", *dispatch_lock_key(svc.schema))
         try:
             await hazard.approaching(svc, later(START, days=11))
             await hazard.emit(
@@ -51,7 +50,7 @@ async def test_an_extended_deadline_cancels_queued_reminders_about_the_old_one(s
             )
             assert [r["status"] for r in rows] == ["CANCELLED", "CANCELLED"]
         finally:
-            await lock.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
+            await lock.execute("SELECT pg_advisory_unlock($1, $2)", *dispatch_lock_key(svc.schema))
 
     await hazard.emit(
         svc,

@@ -2,11 +2,13 @@
 
 A row is claimed in a short transaction (re-checks, address, render, attempt row), the provider
 is called outside any transaction, and the outcome is recorded in a second one. The dispatcher
-of all replicas is one at a time (a session advisory lock), which tests also use to pause it.
+of all replicas sharing a schema is one at a time (a session advisory lock keyed by the schema,
+``dispatch_lock_key``), which tests also use to pause it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +31,22 @@ from notify.service_layer import publishing
 from notify.service_layer.creating import Policy
 from notify.service_layer.ports import Address, ChannelAdapter, DeliveryResult
 
-DISPATCH_LOCK = 7_311_042  # pg advisory lock key of the dispatcher
+# The class id (first key of the two-int advisory lock) of notify's dispatcher locks.
+DISPATCH_LOCK_CLASS = 7_311_042
+
+
+def dispatch_lock_key(schema: str) -> tuple[int, int]:
+    """The dispatcher's advisory-lock key of a schema: ``pg_try_advisory_lock(class, objid)``.
+
+    One dispatcher at a time per schema, so two notify deployments in different schemas of one
+    database never pause each other. ``objid`` is the first 31 bits of the SHA-256 of the schema
+    name: the same in every process and Python version (unlike ``hash()``), and non-negative, so
+    ``pg_locks.objid`` shows exactly this number (``classid`` the class, ``objsubid`` 2). Two
+    schemas whose hashes collide (about 1 in 2**31) would only share one lock, as all did before.
+    """
+    digest = hashlib.sha256(schema.encode()).digest()
+    return DISPATCH_LOCK_CLASS, int.from_bytes(digest[:4], "big") & 0x7FFF_FFFF
+
 
 tracer = trace.get_tracer("notify.delivery")
 
@@ -85,14 +102,16 @@ class Dispatcher:
         self.policy = policy
         self.batch = batch
         self.buckets = {c: TokenBucket(policy.rate_per_min.get(c, 60)) for c in Channel}
+        self.lock_key = dispatch_lock_key(store.schema)
 
     async def tick(self, now: datetime) -> int | None:
         """Lane passes until nothing due is left; how many attempts were made (None: busy).
 
-        None when another dispatcher holds the lock and this pass did nothing.
+        None when another dispatcher of this schema (another replica) holds the lock and this
+        pass did nothing.
         """
         async with self._pool().acquire() as lock:
-            if not await lock.fetchval("SELECT pg_try_advisory_lock($1)", DISPATCH_LOCK):
+            if not await lock.fetchval("SELECT pg_try_advisory_lock($1, $2)", *self.lock_key):
                 return None
             try:
                 made, more = 0, True
@@ -108,7 +127,7 @@ class Dispatcher:
                         more = more or full
                 return made
             finally:
-                await lock.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
+                await lock.execute("SELECT pg_advisory_unlock($1, $2)", *self.lock_key)
 
     async def _claim(self, lane: Priority, now: datetime) -> tuple[list[Claimed], bool]:
         """A lane's batch of claims, and whether more may be due behind it."""

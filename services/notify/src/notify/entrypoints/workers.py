@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-# After a ring, how often and how soon a pass that found another dispatcher busy is retried.
+# After a ring, how often and how soon a pass is retried that found the dispatch lock of its schema
+# held by another replica (deployments in other schemas have keys of their own and never block).
 BUSY_RETRIES = 50
 BUSY_RETRY_S = 0.05
 
@@ -63,8 +64,10 @@ class DispatchLoop:
             except Exception:
                 log.exception("notify dispatcher pass failed")
             if made is None and cause != "poll" and busy < BUSY_RETRIES:
-                # Another dispatcher held the lock: its pass may have claimed before the commit
-                # that rang us, so try again shortly instead of leaving the work to the poll.
+                # Something else held this schema's dispatch lock (another replica, an admin
+                # sweep, a test pausing the dispatcher): its pass may have claimed before the
+                # commit that rang us and need not run again for this ring (a one-off sweep, a
+                # replica whose listener is reconnecting), so retry shortly, not at the poll.
                 busy += 1
                 await asyncio.sleep(BUSY_RETRY_S)
                 self.doorbell.ring()
@@ -95,7 +98,7 @@ class Workers:
     escalation_enabled: bool = True
 
     async def dispatch_once(self, now: datetime) -> int:
-        """One dispatcher pass; 0 when another dispatcher held the lock."""
+        """One dispatcher pass; 0 when another replica of this schema held the dispatch lock."""
         return await self.dispatcher.tick(now) or 0
 
     def sweeps(self) -> dict[str, Callable[[datetime], Awaitable[int]]]:
