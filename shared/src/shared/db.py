@@ -51,15 +51,26 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _rollback_only(_: asyncpg.Connection) -> None:
+    """A released connection's reset beyond asyncpg's own rollback of an open transaction."""
+
+
 async def create_pool(
-    dsn: str, *, schema: str, min_size: int = 1, max_size: int = 10
+    dsn: str, *, schema: str, min_size: int = 1, max_size: int = 10, session_reset: bool = True
 ) -> asyncpg.Pool:
-    """A pool whose connections resolve unqualified names in the service's schema."""
+    """A pool whose connections resolve unqualified names in the service's schema.
+
+    ``session_reset=False`` skips the reset statement asyncpg sends on every release (advisory
+    unlock, UNLISTEN, RESET ALL: one round trip per request); an open transaction is still
+    rolled back. Only for services that never take session locks, LISTEN or SET on a pooled
+    connection.
+    """
     pool: asyncpg.Pool = await asyncpg.create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
         init=init_connection,
+        reset=None if session_reset else _rollback_only,
         server_settings={"search_path": schema, "application_name": schema},
         command_timeout=30,
     )

@@ -12,6 +12,8 @@ from shared.db import Conn
 from shared.events.envelope import CloudEvent
 from shared.events.pii import assert_no_pii, looks_personal
 from shared.events.registry import REGISTRY
+from shared.http import idempotency
+from shared.http.idempotency import Answer
 
 # Documents arrive as JSON text (serialised once, by pydantic) and become jsonb in PostgreSQL;
 # text parameters also keep this independent of the connection's json codecs. The NOTIFY that
@@ -22,6 +24,22 @@ WITH written AS (
     SELECT id, topic, key, type, doc::json, $6::text::jsonb
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
          AS t(id, topic, key, type, doc)
+    RETURNING 1
+)
+SELECT pg_notify($7, '')
+"""
+# The same with the command's Idempotency-Key answer: the last write of an HTTP command is one
+# statement (the key's primary key still refuses a concurrent request that took it first).
+_INSERT_ANSWERED = """
+WITH written AS (
+    INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
+    SELECT id, topic, key, type, doc::json, $6::text::jsonb
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+         AS t(id, topic, key, type, doc)
+    RETURNING 1
+), answered AS (
+    INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
+    VALUES ($8, $9, $10, $11, $12::text::jsonb)
     RETURNING 1
 )
 SELECT pg_notify($7, '')
@@ -40,8 +58,12 @@ def trace_headers() -> dict[str, str]:
     return {k: v for k, v in carrier.items() if k in ("traceparent", "tracestate")}
 
 
-async def add(conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str) -> None:
+async def add(
+    conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str, answer: Answer | None = None
+) -> None:
     """Append events to the outbox in the caller's transaction, and wake the relay on commit.
+
+    With ``answer``, the command's Idempotency-Key answer is stored by the same statement.
 
     Raises:
         RuntimeError: when called outside a transaction (the event would not be atomic).
@@ -49,6 +71,15 @@ async def add(conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str) -> No
         KeyError: for an event type that no contract registers.
     """
     if not envelopes:
+        if answer is not None:
+            await idempotency.remember(
+                conn,
+                scope=answer.scope,
+                key=answer.key,
+                body_fingerprint=answer.fingerprint,
+                status_code=answer.status_code,
+                body=answer.body,
+            )
         return
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.add must run inside the state change's transaction")
@@ -64,8 +95,7 @@ async def add(conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str) -> No
     if any(looks_personal(d) for d in documents):
         for envelope in envelopes:
             assert_no_pii(envelope.data, where=envelope.type)
-    await conn.execute(
-        _INSERT,
+    arguments = (
         [e.id for e in envelopes],
         topics,
         [e.subject for e in envelopes],
@@ -74,6 +104,10 @@ async def add(conn: Conn, envelopes: Sequence[CloudEvent], *, schema: str) -> No
         json.dumps(trace_headers()),
         notify_channel(schema),
     )
+    if answer is None:
+        await conn.execute(_INSERT, *arguments)
+    else:
+        await conn.execute(_INSERT_ANSWERED, *arguments, *answer.row())
 
 
 async def outbox_pending(pool: asyncpg.Pool, schema: str) -> int:

@@ -40,4 +40,6 @@ def definition(
         publishes=charity_events.EVENTS,
         handlers=dict(handlers or {}),
         routers=list(routers),
+        # Only transaction-scoped locks on pooled connections: no session reset on release.
+        pool_session_reset=False,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from shared.testing import Harness
@@ -120,6 +121,21 @@ async def test_idempotency_key_replays_the_stored_response_and_refuses_a_differe
         other = {**body, "code": code("F")}
         reused = await api.post("/funds", other, "finance_officer", **{"Idempotency-Key": key})
         problem(reused, 422, "idempotency_key_reused")
+
+
+async def test_concurrent_requests_with_one_key_open_one_fund_and_answer_alike(
+    api: Api, svc: Harness
+) -> None:
+    # No lock on the key: the losers fail on it (or on the fund's code) and replay the winner.
+    key = code("race")
+    body = {"code": code("F"), "source_type": "DONATION"}
+    answers = await asyncio.gather(
+        *(api.post("/funds", body, "finance_officer", **{"Idempotency-Key": key}) for _ in range(6))
+    )
+    assert {a.status_code for a in answers} == {201}
+    assert all(a.json() == answers[0].json() for a in answers)
+    async with svc.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM funds WHERE code = $1", body["code"]) == 1
 
 
 async def test_projects_of_the_brand_are_announced(api: Api) -> None:

@@ -1,5 +1,6 @@
 """The institution registry: registration, status, capacity, and their refusals."""
 
+import asyncio
 import uuid
 
 from tests.integration.support import Unchanged, assert_problem, elder_body, institution_body
@@ -134,3 +135,25 @@ async def test_idempotency_key_replays_the_first_response_and_refuses_another_bo
     assert again.status_code == 201
     assert again.json() == first.json()
     assert_problem(other, 422, "idempotency_key_reused")
+
+
+async def test_concurrent_requests_with_one_key_register_once_and_answer_alike(svc):
+    # The key is not locked: the losers fail on it (or on the institution's id) and give the
+    # winner's stored answer.
+    body = institution_body()
+    headers = {**svc.auth("admin"), "Idempotency-Key": f"race-{uuid.uuid4()}"}
+    answers = await asyncio.gather(
+        *(svc.client.post("/institutions", json=body, headers=headers) for _ in range(8))
+    )
+    assert {a.status_code for a in answers} == {201}
+    assert all(a.json() == answers[0].json() for a in answers)
+    assert len(await svc.events("eldercare.institutions", subject=answers[0].json()["id"])) == 1
+    others = [institution_body() for _ in range(3)]
+    key = {**svc.auth("admin"), "Idempotency-Key": f"race-{uuid.uuid4()}"}
+    raced = await asyncio.gather(
+        *(svc.client.post("/institutions", json=b, headers=key) for b in others)
+    )
+    assert sorted(a.status_code for a in raced) == [201, 422, 422]
+    for answer in raced:
+        if answer.status_code == 422:
+            assert_problem(answer, 422, "idempotency_key_reused")

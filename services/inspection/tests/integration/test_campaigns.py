@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from shared.testing import Harness
@@ -121,6 +122,38 @@ async def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_b
         "idempotency_key_reused",
         tables=("campaigns",),
     )
+
+
+async def test_concurrent_requests_with_one_key_have_one_effect_and_one_answer(svc: Harness):
+    # No lock on the key: the losers of the race fail on it (or on the campaign's id) and
+    # answer with the winner's stored response.
+    body = campaign()
+    headers = svc.auth("safety_lead") | {"Idempotency-Key": f"race-{uuid.uuid4()}"}
+    answers = await asyncio.gather(
+        *(svc.client.post("/campaigns", json=body, headers=headers) for _ in range(8))
+    )
+    assert {a.status_code for a in answers} == {201}
+    assert all(a.json() == answers[0].json() for a in answers)
+    async with svc.pool.acquire() as conn:
+        rows = await conn.fetchval("SELECT count(*) FROM campaigns WHERE id = $1", body["id"])
+    assert rows == 1
+    assert len(await published(svc, TOPIC, subject=str(body["id"]))) == 1
+
+
+async def test_concurrent_requests_with_one_key_and_other_bodies_are_refused(svc: Harness):
+    headers = svc.auth("safety_lead") | {"Idempotency-Key": f"race-{uuid.uuid4()}"}
+    bodies = [campaign() for _ in range(4)]
+    answers = await asyncio.gather(
+        *(svc.client.post("/campaigns", json=b, headers=headers) for b in bodies)
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201, 422, 422, 422]
+    refused = [a.json()["code"] for a in answers if a.status_code == 422]
+    assert refused == ["idempotency_key_reused"] * 3
+    ids = [str(b["id"]) for b in bodies]
+    async with svc.pool.acquire() as conn:
+        rows = await conn.fetchval("SELECT count(*) FROM campaigns WHERE id = ANY($1::uuid[])", ids)
+    assert rows == 1
 
 
 async def test_commands_need_a_token_and_a_role_that_may_run_them(svc: Harness):

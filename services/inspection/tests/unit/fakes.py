@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from inspection.domain.errors import ConflictError
 from inspection.domain.leaders import Leader, Period
 from inspection.domain.sites import BUREAU, BUREAU_SITE_ID, Site
 from shared.events.base import IntegrationEvent
@@ -24,7 +25,8 @@ class FakeRepository:
         return copy.deepcopy(item)
 
     async def add(self, item: Any) -> None:
-        assert item.id not in self.items
+        if item.id in self.items:  # as the table's primary key refuses it
+            raise ConflictError("already_exists", "该 id 已存在")
         self.items[item.id] = copy.deepcopy(item)
 
     async def save(self, item: Any) -> None:

@@ -39,7 +39,8 @@ class TokenStore:
     """Token → principal, compared in constant time."""
 
     def __init__(self, tokens: Mapping[str, str]) -> None:
-        self._by_key = {key: token for key, token in tokens.items() if token}
+        self._by_key = {key: token.encode() for key, token in tokens.items() if token}
+        self._principals = {key: principal_for(key) for key in self._by_key}
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> TokenStore:
@@ -55,10 +56,11 @@ class TokenStore:
     def authenticate(self, token: str) -> Principal | None:
         """The principal of a token, or None."""
         found = None
+        presented = token.encode()
         for key, known in self._by_key.items():
-            if hmac.compare_digest(known.encode(), token.encode()):
+            if hmac.compare_digest(known, presented):
                 found = key
-        return principal_for(found) if found else None
+        return self._principals[found] if found else None
 
 
 def bearer(request: Request) -> Principal:

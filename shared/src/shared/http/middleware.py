@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.problems import problem_response
@@ -81,7 +82,17 @@ class MetricsMiddleware:
             await self.app(scope, receive, recording_send)
         finally:
             route: Any = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = getattr(route, "path", None)
+            if template is not None:
+                name_server_span(scope["method"], template)
             self.metrics.http_latency.labels(
-                scope["method"], template, str(status["code"])
+                scope["method"], template or "unmatched", str(status["code"])
             ).observe(time.perf_counter() - began)
+
+
+def name_server_span(method: str, template: str) -> None:
+    """Name the request's server span by its route template, as the HTTP conventions ask."""
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.update_name(f"{method} {template}")
+        span.set_attribute("http.route", template)

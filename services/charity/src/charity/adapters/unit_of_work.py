@@ -23,6 +23,7 @@ from shared import outbox
 from shared.events import envelope_for
 from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
+from shared.http.idempotency import Answer
 
 SOURCE = "charity"
 
@@ -95,9 +96,9 @@ class PostgresUnitOfWork:
         """Events not yet written to the outbox."""
         return list(self._pending)
 
-    async def flush(self) -> None:
-        """Write the buffered events to the outbox (inside the caller's transaction)."""
-        await outbox.add(self.conn, self._pending, schema=self._schema)
+    async def flush(self, *, answer: Answer | None = None) -> None:
+        """Write the buffered events (and a command's answer) to the outbox, in the transaction."""
+        await outbox.add(self.conn, self._pending, schema=self._schema, answer=answer)
         self._pending.clear()
 
 

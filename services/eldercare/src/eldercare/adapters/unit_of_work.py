@@ -46,6 +46,7 @@ class PgUnitOfWork:
         self._schema = schema
         self._correlation_id = correlation_id
         self._pending: list[CloudEvent] = []
+        self._answer: idempotency.Answer | None = None
         self.institutions: Repository[Institution] = tables.INSTITUTIONS.bind(conn)
         self.elders: Repository[Elder] = tables.ELDERS.bind(conn)
         self.home_modifications: Repository[HomeModification] = tables.HOME_MODIFICATIONS.bind(conn)
@@ -82,28 +83,26 @@ class PgUnitOfWork:
         return list(self._pending)
 
     async def replay(self, *, scope: str, key: str, fingerprint: str) -> Any:
-        """The stored response of an earlier request with this Idempotency-Key, or None."""
+        """The stored response of an earlier request with this Idempotency-Key, or None.
+
+        No lock on the key: a concurrent request that takes it first makes this transaction
+        fail when it stores its answer, and the entrypoint then answers with the winner's.
+        """
         return await idempotency.replay(
-            self.conn, scope=scope, key=key, body_fingerprint=fingerprint
+            self.conn, scope=scope, key=key, body_fingerprint=fingerprint, lock=False
         )
 
-    async def remember(
+    def remember(
         self, *, scope: str, key: str, fingerprint: str, status_code: int, body: Any
     ) -> None:
-        """Store this response for replays, in the same transaction."""
-        await idempotency.remember(
-            self.conn,
-            scope=scope,
-            key=key,
-            body_fingerprint=fingerprint,
-            status_code=status_code,
-            body=body,
-        )
+        """Keep this response for replays: stored with the outbox rows, in the same statement."""
+        self._answer = idempotency.Answer(scope, key, fingerprint, status_code, body)
 
     async def flush(self) -> None:
-        """Write the queued events to the outbox (still inside the transaction)."""
-        await outbox.add(self.conn, self._pending, schema=self._schema)
+        """Write the queued events and the answer to the outbox (still inside the transaction)."""
+        await outbox.add(self.conn, self._pending, schema=self._schema, answer=self._answer)
         self._pending.clear()
+        self._answer = None
 
 
 @contextlib.asynccontextmanager

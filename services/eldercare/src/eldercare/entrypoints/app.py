@@ -55,6 +55,8 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
             admin.router,
         ],
         wiring=wire(settings),
+        # Only transaction-scoped locks on pooled connections: no session reset on release.
+        pool_session_reset=False,
     )
 
 

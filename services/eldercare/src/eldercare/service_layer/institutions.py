@@ -53,8 +53,6 @@ class ChangeCapacity(Command):
 
 async def register_institution(uow: UnitOfWork, cmd: RegisterInstitution) -> Institution:
     """Open a site in the registry (409 ``duplicate_filing_no``)."""
-    if await uow.lookups.filing_no_taken(cmd.filing_no):
-        raise ConflictError("duplicate_filing_no", "备案号已登记")
     site = Institution.register(
         id=new_id(cmd.id),
         filing_no=cmd.filing_no,
@@ -66,9 +64,12 @@ async def register_institution(uow: UnitOfWork, cmd: RegisterInstitution) -> Ins
         head_person_id=cmd.head_person_id,
         now=uow.now,
     )
+    # Inserted at once: the table's unique keys refuse a used id or filing number, and only
+    # then is it worth a look which of the two it was.
     if not await uow.institutions.add(site):
-        taken = await uow.lookups.filing_no_taken(cmd.filing_no)
-        raise ConflictError("duplicate_filing_no" if taken else "already_exists", "机构已登记")
+        if await uow.lookups.filing_no_taken(cmd.filing_no):
+            raise ConflictError("duplicate_filing_no", "备案号已登记")
+        raise ConflictError("already_exists", "机构已登记")
     uow.publish(
         InstitutionRegistered(
             institution_id=site.id,

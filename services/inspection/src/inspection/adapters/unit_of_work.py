@@ -22,6 +22,7 @@ from shared.db import Conn
 from shared.events import envelope_for
 from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
+from shared.http.idempotency import Answer
 
 SOURCE = "inspection"
 
@@ -46,6 +47,8 @@ class PostgresUnitOfWork:
         self.lookups: Lookups = PgLookups(conn)
         self.cadence: Cadence = PgCadence(conn)
         self.pending: list[CloudEvent] = []
+        # The HTTP command's Idempotency-Key answer, stored with the outbox rows.
+        self.answer: Answer | None = None
 
     def publish(self, event: IntegrationEvent, *, version: int) -> None:
         """Queue an event; it reaches the outbox when the unit of work completes."""
@@ -61,9 +64,10 @@ class PostgresUnitOfWork:
         )
 
     async def flush(self, *, schema: str) -> None:
-        """Write the queued events to the outbox, in this transaction."""
-        await outbox.add(self.conn, self.pending, schema=schema)
+        """Write the queued events (and the command's answer) to the outbox, in this transaction."""
+        await outbox.add(self.conn, self.pending, schema=schema, answer=self.answer)
         self.pending = []
+        self.answer = None
 
 
 @contextlib.asynccontextmanager

@@ -65,6 +65,8 @@ def definition(settings: ServiceSettings) -> ServiceDefinition:
         handlers=HANDLERS,
         routers=ROUTERS,
         background=background(settings_of(settings)),
+        # Only transaction-scoped locks on pooled connections: no session reset on release.
+        pool_session_reset=False,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Protocol, TypeVar
 
-from inspection.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from inspection.domain.errors import InvalidInputError, NotFoundError
 from shared.events.pii import find_pii
 
 T = TypeVar("T")
@@ -36,10 +36,3 @@ async def existing(repo: _Gettable[T], id: uuid.UUID, what: str) -> T:
     if item is None:
         raise NotFoundError("not_found", f"{what}不存在")
     return item
-
-
-async def new_id(repo: _Gettable[T], id: uuid.UUID, what: str) -> uuid.UUID:
-    """A client-supplied id not yet used, or 409 already_exists."""
-    if await repo.get(id) is not None:
-        raise ConflictError("already_exists", f"该{what} id 已存在")
-    return id

@@ -43,7 +43,8 @@ class Repository(Protocol[T]):
 
     async def get(self, id: uuid.UUID) -> T | None: ...
 
-    async def add(self, item: T) -> None: ...
+    async def add(self, item: T) -> None:
+        """Insert a new aggregate; ConflictError already_exists when its id is taken."""
 
     async def save(self, item: T) -> None: ...
 

@@ -125,27 +125,35 @@ async def execute(  # noqa: PLR0913 - the command's whole context, keyword-only
     """Run a command in one transaction: idempotency, state change, outbox, response."""
     runtime = runtime_of(request)
     fingerprint = idempotency.fingerprint(jsonable_encoder(payload))
-    async with connection(runtime.pool) as conn, conn.transaction():
-        if idempotency_key is not None:
-            stored = await idempotency.replay(
-                conn, scope=scope, key=idempotency_key, body_fingerprint=fingerprint
+    try:
+        async with connection(runtime.pool) as conn, conn.transaction():
+            if idempotency_key is not None:
+                stored = await idempotency.replay(
+                    conn, scope=scope, key=idempotency_key, body_fingerprint=fingerprint, lock=False
+                )
+                if stored is not None:
+                    headers = {REPLAYED_HEADER: "true"}
+                    return JSONResponse(
+                        stored.body, status_code=stored.status_code, headers=headers
+                    )
+            uow = unit_of_work(runtime, conn, who, request)
+            aggregate_id = await action(uow)
+            body = jsonable_encoder(await render(conn, aggregate_id))
+            answer = None
+            if idempotency_key is not None:
+                answer = idempotency.Answer(scope, idempotency_key, fingerprint, status_code, body)
+            # The events and the answer in one statement, the last before the commit.
+            await uow.flush(answer=answer)
+    except Exception:
+        # A concurrent request with the same key may have won it: then its answer is ours.
+        if idempotency_key is not None and (
+            won := await idempotency.answer_after_failure(
+                runtime.pool, scope=scope, key=idempotency_key, body_fingerprint=fingerprint
             )
-            if stored is not None:
-                headers = {REPLAYED_HEADER: "true"}
-                return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
-        uow = unit_of_work(runtime, conn, who, request)
-        aggregate_id = await action(uow)
-        await uow.flush()
-        body = jsonable_encoder(await render(conn, aggregate_id))
-        if idempotency_key is not None:
-            await idempotency.remember(
-                conn,
-                scope=scope,
-                key=idempotency_key,
-                body_fingerprint=fingerprint,
-                status_code=status_code,
-                body=body,
-            )
+        ):
+            headers = {REPLAYED_HEADER: "true"}
+            return JSONResponse(won.body, status_code=won.status_code, headers=headers)
+        raise
     return JSONResponse(body, status_code=status_code)
 
 

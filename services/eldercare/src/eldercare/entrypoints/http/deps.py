@@ -95,28 +95,38 @@ async def run(  # noqa: PLR0913 - a route's whole context, keyword-only
     actor = Actor(person_id=principal.person_id, role=principal.role)
     scope = f"{request.method} {request.scope['route'].path}"
     document = {"path": {k: str(v) for k, v in (path or {}).items()}, "body": _dump(body)}
-    with _as_problems(principal):
-        async with wiring.unit_of_work(
-            runtime.pool,
-            runtime.clock,
-            actor,
-            correlation_id=request.headers.get("x-correlation-id"),
-        ) as uow:
-            fingerprint = _fingerprint(wiring, scope, document) if key else ""
-            if key:
-                stored = await uow.replay(scope=scope, key=key, fingerprint=fingerprint)
-                if stored is not None:
-                    return JSONResponse(stored.body, status_code=stored.status_code)
-            result = await action(uow)
-            content = _json(render(result))
-            if key:
-                await uow.remember(
-                    scope=scope,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status_code=status_code,
-                    body=content,
-                )
+    fingerprint = _fingerprint(wiring, scope, document) if key else ""
+    try:
+        with _as_problems(principal):
+            async with wiring.unit_of_work(
+                runtime.pool,
+                runtime.clock,
+                actor,
+                correlation_id=request.headers.get("x-correlation-id"),
+            ) as uow:
+                if key:
+                    stored = await uow.replay(scope=scope, key=key, fingerprint=fingerprint)
+                    if stored is not None:
+                        return JSONResponse(stored.body, status_code=stored.status_code)
+                result = await action(uow)
+                content = _json(render(result))
+                if key:
+                    uow.remember(
+                        scope=scope,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=status_code,
+                        body=content,
+                    )
+    except Exception:
+        # A concurrent request with the same key may have won it: then its answer is ours.
+        if key and (
+            won := await idempotency.answer_after_failure(
+                runtime.pool, scope=scope, key=key, body_fingerprint=fingerprint
+            )
+        ):
+            return JSONResponse(won.body, status_code=won.status_code)
+        raise
     return JSONResponse(content, status_code=status_code)
 
 

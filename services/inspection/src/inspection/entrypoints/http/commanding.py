@@ -73,20 +73,22 @@ async def execute(  # noqa: PLR0913 - one command's independent parts, keyword-o
         ) as uow:
             if key is not None:
                 stored = await idempotency.replay(
-                    uow.conn, scope=scope, key=key, body_fingerprint=fingerprint
+                    uow.conn, scope=scope, key=key, body_fingerprint=fingerprint, lock=False
                 )
                 if stored is not None:
                     return JSONResponse(stored.body, status_code=stored.status_code)
             content = render(await run(uow, ctx)).model_dump(mode="json")
             if key is not None:
-                await idempotency.remember(
-                    uow.conn,
-                    scope=scope,
-                    key=key,
-                    body_fingerprint=fingerprint,
-                    status_code=status_code,
-                    body=content,
-                )
-    except DomainError as error:
-        raise problem_of(error) from error
+                uow.answer = idempotency.Answer(scope, key, fingerprint, status_code, content)
+    except Exception as error:
+        # A concurrent request with the same key may have won it: then its answer is ours.
+        if key is not None and (
+            won := await idempotency.answer_after_failure(
+                runtime.pool, scope=scope, key=key, body_fingerprint=fingerprint
+            )
+        ):
+            return JSONResponse(won.body, status_code=won.status_code)
+        if isinstance(error, DomainError):
+            raise problem_of(error) from error
+        raise
     return JSONResponse(content, status_code=status_code)

@@ -6,13 +6,13 @@ from inspection.domain import commands as cmds
 from inspection.domain.activities import Drill, SafetyMeeting, SafetyTalk, hold_meeting, hold_talk
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id, no_pii
+from inspection.service_layer.guards import existing, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 
 
 async def plan_drill(cmd: cmds.PlanDrill, uow: UnitOfWork, ctx: Context) -> Drill:
     """Plan a drill at an active site."""
-    drill_id = await new_id(uow.drills, cmd.id, "演练")
+    drill_id = cmd.id
     site = usable_site(await uow.lookups.site(cmd.site_id))
     drill = Drill.plan(
         id=drill_id,
@@ -56,7 +56,7 @@ async def record_safety_talk(
     cmd: cmds.RecordSafetyTalk, uow: UnitOfWork, ctx: Context
 ) -> SafetyTalk:
     """Record a talk held at the bureau (no venue) or at an active site."""
-    talk_id = await new_id(uow.talks, cmd.id, "宣讲")
+    talk_id = cmd.id
     if cmd.venue_site_id is not None:
         usable_site(await uow.lookups.site(cmd.venue_site_id))
     talk = hold_talk(
@@ -81,7 +81,7 @@ async def record_safety_meeting(
     cmd: cmds.RecordSafetyMeeting, uow: UnitOfWork, ctx: Context
 ) -> SafetyMeeting:
     """Record a safety meeting that took place."""
-    meeting_id = await new_id(uow.meetings, cmd.id, "会议")
+    meeting_id = cmd.id
     meeting = hold_meeting(
         SafetyMeeting(meeting_id, cmd.kind, cmd.held_at, cmd.agenda_ref, 1), now=ctx.now
     )

@@ -7,7 +7,7 @@ from inspection.domain.campaigns import Campaign
 from inspection.domain.errors import ConflictError
 from inspection.domain.leaders import Leader, plan_assignment, plan_removal
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id, no_pii
+from inspection.service_layer.guards import existing, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 
 
@@ -15,7 +15,7 @@ async def launch_campaign(cmd: cmds.LaunchCampaign, uow: UnitOfWork, ctx: Contex
     """Launch a campaign; its name is unique among campaigns not yet closed."""
     no_pii(code=cmd.code, name=cmd.name, lead_unit=cmd.lead_unit)
     campaign = Campaign.launch(
-        id=await new_id(uow.campaigns, cmd.id, "专项行动"),
+        id=cmd.id,
         code=cmd.code,
         name=cmd.name,
         kind=cmd.kind,

@@ -13,7 +13,7 @@ from inspection.domain.fieldwork import (
     require_survey_link,
 )
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id, no_pii
+from inspection.service_layer.guards import existing, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 
 
@@ -25,7 +25,7 @@ async def launch_survey(cmd: cmds.LaunchSurvey, uow: UnitOfWork, ctx: Context) -
         raise InvalidInputError("lead_required", "调研须注明牵头人（lead_person_id）")
     survey = launched(
         Survey(
-            id=await new_id(uow.surveys, cmd.id, "调研"),
+            id=cmd.id,
             title=cmd.title,
             theme=cmd.theme,
             scale=cmd.scale,
@@ -66,7 +66,7 @@ async def register_problem(cmd: cmds.RegisterProblem, uow: UnitOfWork, ctx: Cont
         category=cmd.category,
         owner_unit=cmd.owner_unit,
     )
-    problem_id = await new_id(uow.problems, cmd.id, "问题")
+    problem_id = cmd.id
     require_survey_link(cmd.source, cmd.survey_id)
     if cmd.survey_id is not None and await uow.surveys.get(cmd.survey_id) is None:
         raise unknown_reference("调研")

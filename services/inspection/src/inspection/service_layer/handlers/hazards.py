@@ -11,7 +11,7 @@ from inspection.domain.hazards import Hazard, report
 from inspection.domain.leaders import SAFETY_LEAD, acts_as
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id, no_pii
+from inspection.service_layer.guards import existing, no_pii
 from inspection.service_layer.handlers.inspections import referenced_campaign
 from inspection.service_layer.ports import Context, UnitOfWork
 from shared.clock import local_date
@@ -23,7 +23,7 @@ INSPECTION_STAFF_ROLES = frozenset({"inspector", "safety_lead", "main_leader"})
 async def report_hazard(cmd: cmds.ReportHazard, uow: UnitOfWork, ctx: Context) -> Hazard:
     """Report a hazard found by an inspection, or self-reported by a site."""
     no_pii(description=cmd.description)
-    hazard_id = await new_id(uow.hazards, cmd.id, "隐患")
+    hazard_id = cmd.id
     found_at = cmd.found_at or ctx.now
     site_id, campaign_id = cmd.site_id, cmd.campaign_id
     if cmd.inspection_id is not None:

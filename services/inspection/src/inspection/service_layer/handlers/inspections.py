@@ -10,7 +10,7 @@ from inspection.domain.errors import unknown_reference
 from inspection.domain.inspections import Inspection, schedule
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id, no_pii
+from inspection.service_layer.guards import existing, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 from shared.clock import local_date
 
@@ -27,7 +27,7 @@ async def schedule_inspection(
     cmd: cmds.ScheduleInspection, uow: UnitOfWork, ctx: Context
 ) -> Inspection:
     """Schedule an inspection of an active site within a running campaign."""
-    inspection_id = await new_id(uow.inspections, cmd.id, "检查")
+    inspection_id = cmd.id
     site = usable_site(await uow.lookups.site(cmd.site_id))
     campaign = await referenced_campaign(uow, cmd.campaign_id)
     inspection = schedule(

@@ -10,7 +10,7 @@ from inspection.domain.leaders import acts_as
 from inspection.domain.notices import DRAFT, WorkNotice
 from inspection.domain.sites import usable_site
 from inspection.service_layer import publishing as pub
-from inspection.service_layer.guards import existing, new_id, no_pii
+from inspection.service_layer.guards import existing, no_pii
 from inspection.service_layer.ports import Context, UnitOfWork
 
 
@@ -22,7 +22,7 @@ async def draft_work_notice(cmd: cmds.DraftWorkNotice, uow: UnitOfWork, ctx: Con
             "no_targets", "须指定下发机构（target_site_ids）或机构类型（target_kinds）"
         )
     notice = WorkNotice(
-        id=await new_id(uow.notices, cmd.id, "工作提示"),
+        id=cmd.id,
         notice_no=await uow.lookups.next_number("TS", ctx.today.year),
         title=cmd.title,
         content_ref=cmd.content_ref,
