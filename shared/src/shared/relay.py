@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ _MARK = "DELETE FROM outbox WHERE seq = ANY($1::bigint[])"
 _FAILED = """
 UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])
 """
+BACKLOG_EVERY_S = 1.0  # how often the backlog gauges are refreshed at most
 _BACKLOG = """
 SELECT count(*) AS n, extract(epoch FROM clock_timestamp() - min(created_at)) AS age
 FROM outbox WHERE published_at IS NULL
@@ -127,6 +129,7 @@ class Relay:
     ) -> None:
         self.config = config
         self.metrics = metrics
+        self._backlog_seen_at = -BACKLOG_EVERY_S
         self._producer_factory: Callable[[], BatchProducer] = producer_factory or (
             lambda: make_producer(
                 config.bootstrap, client_id=f"{config.schema}-relay", security=config.security
@@ -232,7 +235,11 @@ class Relay:
         while rows or marker.pending:
             if not rows:
                 await marker.wait_progress()
-                rows = await self._claim(conn, marker)
+                # The last claim saw every row committed before it; a row committed since has
+                # rung the doorbell (NOTIFY on commit). No ring, nothing new: no query.
+                if self._wake.is_set():
+                    self._wake.clear()
+                    rows = await self._claim(conn, marker)
                 continue
             seqs = [r["seq"] for r in rows]
             acks = await self._send(producer, rows)
@@ -326,8 +333,12 @@ class Relay:
         return headers
 
     async def _observe_backlog(self, conn: asyncpg.Connection) -> None:
-        if not self.metrics:
+        # At most once a second: under a stream of commands the relay wakes hundreds of times
+        # a second, and a gauge scraped every few seconds needs no query per wake.
+        now = time.monotonic()
+        if not self.metrics or now - self._backlog_seen_at < BACKLOG_EVERY_S:
             return
+        self._backlog_seen_at = now
         row = await conn.fetchrow(_BACKLOG)
         schema = self.config.schema
         self.metrics.outbox_backlog.labels(schema).set(row["n"] if row else 0)
