@@ -9,6 +9,7 @@ record, and a rebuild that fails for good leaves the active tables alone.
 
 from typing import Any
 
+import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
@@ -24,10 +25,12 @@ from tests.support import (
     snapshot,
 )
 from views.adapters import rebuild as rebuild_module
-from views.adapters.batch import apply_events
+from views.adapters.apply import WRITERS
+from views.adapters.batch import Recorder, apply_events
 from views.adapters.offsets import kafka_admin, kafka_reader, partitions
 from views.adapters.rebuild import RebuildConfig, Rebuilder
 from views.adapters.sets import quoted
+from views.adapters.setwise import set_based
 from views.domain.projections import BY_NAME, PROJECTIONS
 
 
@@ -79,8 +82,38 @@ async def test_shuffled_redelivered_events_give_the_same_rows_in_batches_of_any_
     assert one_by_one == await _tables(pg_admin_dsn, sample_items)
 
 
+async def test_every_writer_statement_runs_set_based(sample_items, pg_admin_dsn):
+    # A statement without a set-based form would still apply (row by row), only slowly.
+    statements = set()
+    for event, env in sample_items:
+        recorder = Recorder()
+        if env.type in WRITERS:
+            await WRITERS[env.type](recorder, event, env)
+        statements |= {sql for sql, _ in recorder.statements}
+    schema = await migrated(pg_admin_dsn)
+    pool = await pool_for(pg_admin_dsn, schema)
+    try:
+        sets = await active_schemas(pool, schema)
+        async with pool.acquire() as conn:
+            for sql in sorted(statements):
+                projection = "notify" if "p_notifications" in sql else None
+                candidates = [projection] if projection else list(sets)
+                forms = []
+                for name in candidates:
+                    await conn.execute(f"SET search_path TO {quoted(sets[name])}")
+                    try:
+                        forms.append(await set_based(conn, sql))
+                    except asyncpg.UndefinedTableError:
+                        continue
+                assert forms, sql
+                assert all(forms), sql
+    finally:
+        await pool.close()
+    assert len(statements) > 50
+
+
 class _FailingConn:
-    """The connection, except that its ``executemany`` fails after ``after`` calls."""
+    """The connection, except that its writes (execute, executemany) fail after ``after``."""
 
     def __init__(self, conn, after):
         self._conn, self._left = conn, after
@@ -89,11 +122,18 @@ class _FailingConn:
     def __getattr__(self, name):
         return getattr(self._conn, name)
 
-    async def executemany(self, sql, rows):
+    def _count(self):
         if self._left == 0:
             self.failed = True
             raise RuntimeError("injected failure half-way through a batch")
         self._left -= 1
+
+    async def execute(self, sql, *args):
+        self._count()
+        return await self._conn.execute(sql, *args)
+
+    async def executemany(self, sql, rows):
+        self._count()
         return await self._conn.executemany(sql, rows)
 
 
@@ -219,13 +259,13 @@ async def test_a_rebuild_applies_a_batch_that_failed_half_way_again_and_switches
     real_one_by_one = Rebuilder._apply_one_by_one
     seen: dict[str, Any] = {}
 
-    async def apply_failing_once(conn, items):
+    async def apply_failing_once(conn, items, known=None):
         if "failing" in seen or len(items) < 30:
-            return await apply_events(conn, items)
+            return await apply_events(conn, items, known)
         building = await conn.fetchval("SELECT current_schema()")
         seen["before"] = await _set_state(conn, building)
         seen["failing"] = failing = _FailingConn(conn, after=2)
-        return await apply_events(failing, items)
+        return await apply_events(failing, items, known)
 
     async def one_by_one(self, conn, building, records):
         seen["at_retry"] = await _set_state(conn, building)

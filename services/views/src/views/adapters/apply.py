@@ -68,7 +68,20 @@ async def record_position(conn: Any, topic: str, partition: int, offset: int) ->
     await conn.execute(_CHECKPOINT, topic, partition, offset)
 
 
+# _CHECKPOINT for many partitions at once (each once: a statement may not touch a row twice).
+_CHECKPOINTS = """
+INSERT INTO p_checkpoints AS p (topic, kafka_partition, kafka_offset)
+SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[])
+ON CONFLICT (topic, kafka_partition) DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset,
+    updated_at = now()
+WHERE p.kafka_offset < EXCLUDED.kafka_offset
+"""
+
+
 async def record_positions(conn: Any, positions: dict[tuple[str, int], int]) -> None:
-    """Remember the highest offset consumed on each (topic, partition): one round trip."""
+    """Remember the highest offset consumed on each (topic, partition): one statement."""
     if positions:
-        await conn.executemany(_CHECKPOINT, [(t, p, o) for (t, p), o in positions.items()])
+        keys = list(positions)
+        await conn.execute(
+            _CHECKPOINTS, [k[0] for k in keys], [k[1] for k in keys], list(positions.values())
+        )

@@ -30,7 +30,8 @@ from shared.events.envelope import EnvelopeError, decode
 from shared.events.registry import REGISTRY
 from shared.kafka_security import KafkaSecurity
 from views.adapters.apply import apply_event, record_positions
-from views.adapters.batch import Item, apply_events
+from views.adapters.batch import Item, KnownVersions, apply_events
+from views.adapters.gctune import fewer_collections
 from views.adapters.offsets import kafka_admin, kafka_reader, partitions
 from views.adapters.sets import (
     activate,
@@ -121,12 +122,19 @@ class Rebuilder:
 
     def __init__(self, config: RebuildConfig) -> None:
         self.config = config
+        # Per set being built: its p_versions rows (the rebuild is its only writer until the
+        # switch). Forgotten when a batch goes record by record; read again at the next batch.
+        self._known: dict[str, KnownVersions] = {}
 
     def _kafka_topic(self, topic: str) -> str:
         return self.config.topic_prefix + topic
 
     async def run(self, projection: Projection, run_id: uuid.UUID | None = None) -> Progress:
         """Rebuild ``projection`` and switch to it; raises :class:`RebuildRunningError` if busy."""
+        with fewer_collections():
+            return await self._run(projection, run_id)
+
+    async def _run(self, projection: Projection, run_id: uuid.UUID | None) -> Progress:
         progress = Progress(run_id=run_id or uuid.uuid4(), projection=projection.name)
         conn = await db.connect(self.config.dsn, schema=self.config.main_schema)
         try:
@@ -323,8 +331,11 @@ class Rebuilder:
                 applied = await self._apply_together(conn, schema, records, items)
                 done = self._advanced(progress, len(records), applied)
                 await self._save(conn, done)
+            self._known[schema].commit()
         except Exception:
-            # Rolled back whole: nothing of the batch stays, so it can be applied again.
+            # Rolled back whole: nothing of the batch stays, so it can be applied again. The
+            # record-by-record path claims versions itself: read them again afterwards.
+            self._known.pop(schema, None)
             log.warning("rebuild batch failed, applying it record by record", exc_info=True)
             async with conn.transaction():
                 applied = await self._apply_one_by_one(conn, schema, records)
@@ -354,7 +365,9 @@ class Rebuilder:
     ) -> int:
         """The whole batch in a few round trips (:mod:`views.adapters.batch`); how many applied."""
         await self._search_path(conn, schema)
-        applied = sum(await apply_events(conn, items))
+        if schema not in self._known:
+            self._known[schema] = await KnownVersions.load(conn)
+        applied = sum(await apply_events(conn, items, self._known[schema]))
         await record_positions(conn, self._positions(records))
         await self._search_path(conn)
         return applied

@@ -39,7 +39,7 @@ class Rebuilds:
         return task is not None and not task.done()
 
     def start(self, runtime: Runtime, names: list[str]) -> None:
-        """Run the rebuilds of ``names`` in order, in the background."""
+        """Run the rebuilds of ``names`` side by side, in the background."""
         s = runtime.settings
         config = RebuildConfig(
             dsn=s.database_url.get_secret_value(),
@@ -51,15 +51,19 @@ class Rebuilds:
             pause_s=getattr(s, "rebuild_pause_s", 0.0),
         )
 
+        async def run_one(name: str) -> None:
+            try:
+                await Rebuilder(config).run(BY_NAME[name])
+            except RebuildRunningError:
+                log.warning("rebuild already running elsewhere", extra={"projection": name})
+            except Exception:
+                # The rebuilder logged the traceback; the other projections still get theirs.
+                log.info("rebuild failed; the others go on", extra={"projection": name})
+
         async def run_all() -> None:
-            for name in names:
-                try:
-                    await Rebuilder(config).run(BY_NAME[name])
-                except RebuildRunningError:
-                    log.warning("rebuild already running elsewhere", extra={"projection": name})
-                except Exception:
-                    # The rebuilder logged the traceback; the next projections still get theirs.
-                    log.info("rebuild failed; going on with the next", extra={"projection": name})
+            # Projections share no table and no topic: while one waits for PostgreSQL or
+            # Kafka, another parses its records.
+            await asyncio.gather(*(run_one(name) for name in names))
 
         task = asyncio.create_task(run_all(), name=f"rebuild-{'-'.join(names)}")
         runtime.tasks.append(task)  # stopped with the service
