@@ -26,11 +26,10 @@ from typing import Any
 from aiokafka import ConsumerRecord, TopicPartition
 
 from shared import db
-from shared.events.envelope import EnvelopeError, decode
-from shared.events.registry import REGISTRY
 from shared.kafka_security import KafkaSecurity
 from views.adapters.apply import apply_event, record_positions
 from views.adapters.batch import Item, KnownVersions, apply_events
+from views.adapters.decoding import parsed
 from views.adapters.gctune import fewer_collections
 from views.adapters.offsets import kafka_admin, kafka_reader, partitions
 from views.adapters.sets import (
@@ -427,12 +426,7 @@ class Rebuilder:
 
 def _parsed(record: ConsumerRecord[Any, Any]) -> Item | None:
     """The record's event and envelope; None for a malformed record or an unknown type."""
-    try:
-        envelope = decode(record.value)
-        event = REGISTRY.parse(envelope)
-    except EnvelopeError:
-        return None
-    return None if event is None else (event, envelope)
+    return parsed(record.value)
 
 
 async def _parse_all(records: list[ConsumerRecord[Any, Any]]) -> list[Item]:
