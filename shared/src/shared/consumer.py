@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -24,6 +25,7 @@ from shared.events.registry import REGISTRY, Registry
 from shared.events.topics import dlq_topic
 from shared.kafka import decode_headers, encode_headers
 from shared.metrics import Metrics
+from shared.offsets import OffsetCommitter
 from shared.relay import Producer
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,11 @@ class ConsumerConfig:
 
 
 class ConsumerRunner:
-    """Applies each event once: the inbox row and the effect commit together, then the offset."""
+    """Applies each event once: the inbox row and the effect commit together, then the offset.
+
+    Offsets of processed records are committed in the background (``shared.offsets``): when
+    the stream pauses, and at least every half second under a steady one.
+    """
 
     def __init__(  # noqa: PLR0913 - the runner's collaborators, all keyword-only
         self,
@@ -92,13 +98,15 @@ class ConsumerRunner:
         self.registry = registry
         # Test seam: runs after the effect committed and before the offset is committed.
         self._after_effect = after_effect
+        self.offsets = OffsetCommitter()
 
     def subscribe(self, broker: KafkaBroker) -> None:
         """Register the subscriber: its group commits only after :meth:`process` returns."""
         subscriber = broker.subscriber(
             *self.config.kafka_topics,
             group_id=self.config.name,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            # Offsets are committed by the runner's OffsetCommitter, never one request a record.
+            ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             parser=_tolerant_parser,
             decoder=_raw_body,
@@ -108,10 +116,21 @@ class ConsumerRunner:
 
         @subscriber
         async def consume(message: KafkaMessage) -> None:
-            """Hand the raw Kafka record to the runner."""
+            """Hand the raw Kafka record to the runner; its offset is committed once done."""
             record: ConsumerRecord[Any, Any] = message.raw_message  # type: ignore[assignment]
-            await self.process(record)
+            try:
+                await self.process(record)
+            except BaseException:
+                # Not done: rewind the partition to this record (as NACK_ON_ERROR would).
+                with contextlib.suppress(Exception):
+                    await message.nack()
+                raise
+            self.offsets.processed(message.consumer, record.topic, record.partition, record.offset)
             self._observe_lag(message.consumer, record)
+
+    async def close(self) -> None:
+        """Commit the offsets of the records processed so far (before the broker stops)."""
+        await self.offsets.close()
 
     async def process(self, record: ConsumerRecord[Any, Any]) -> Outcome:
         """Decode, apply once, retry, or dead-letter one record; returns what happened."""

@@ -174,6 +174,8 @@ class Runtime:
             with contextlib.suppress(BaseException):
                 await task
         self.tasks.clear()
+        if self.consumer is not None:
+            await self.consumer.close()
         with contextlib.suppress(Exception):
             await self.broker.stop()
         await self.probe.close()

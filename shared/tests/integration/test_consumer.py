@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 
 from shared.consumer import ConsumerConfig, ConsumerRunner, PermanentError
@@ -201,3 +202,31 @@ async def test_unknown_event_type_is_skipped_and_counted(effects, producer, topi
     await send(producer, topics + "inspection.campaigns", good.to_json())
     assert await effect_count(effects, 1) == 1
     assert count(runner, "skipped") == 1
+
+
+async def test_offsets_are_committed_in_few_requests_once_the_records_are_processed(
+    effects, producer, topics, kafka_bootstrap, start_consumer
+):
+    runner = await start_consumer(record_effect)
+    topic = topics + "inspection.campaigns"
+    for n in range(200):
+        env = envelope(campaign(1000 + n))
+        await producer.send(topic, value=env.to_json(), key=env.subject.encode())
+    await producer.flush()
+    assert await effect_count(effects, 200) == 200
+    # The group's committed offsets reach the end of every partition soon after the last
+    # record is processed, in a handful of commit requests rather than one per record.
+    group = runner.config.name
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                committed = await admin.list_consumer_group_offsets(group)
+                if sum(meta.offset for meta in committed.values() if meta.offset > 0) == 200:
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        await admin.close()
+    assert runner.offsets.pending == {}
+    assert 1 <= runner.offsets.commits < 50
