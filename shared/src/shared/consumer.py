@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,8 +39,16 @@ _CLAIM = """
 INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
 """
+# The record whose handler is running: handlers that keep their own position read it here.
+_RECORD: ContextVar[ConsumerRecord[Any, Any] | None] = ContextVar("consumed_record", default=None)
 # Set by the parser when a header was not UTF-8: the message is dead-lettered with that reason.
 _BAD_HEADERS = "x-undecodable-headers"
+
+
+def current_position() -> tuple[str, int, int] | None:
+    """The topic (as named on the cluster), partition and offset of the record being handled."""
+    record = _RECORD.get()
+    return None if record is None else (record.topic, record.partition, record.offset)
 
 
 class PermanentError(Exception):
@@ -219,7 +228,11 @@ class ConsumerRunner:
             )
             if not claimed:
                 return "duplicate"
-            await handler(conn, event, envelope)
+            running = _RECORD.set(record)
+            try:
+                await handler(conn, event, envelope)
+            finally:
+                _RECORD.reset(running)
         if self._after_effect is not None:
             await self._after_effect(record)
         return "applied"

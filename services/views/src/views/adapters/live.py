@@ -9,14 +9,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shared.consumer import current_position
 from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
-from views.adapters.apply import apply_event, record_position
+from views.adapters.apply import WRITERS, apply_event, record_position
 from views.adapters.sets import ensure_active, quoted, switch_lock
 from views.domain.projections import BY_TOPIC
 
 _POSITION = """
 SELECT topic, kafka_partition, kafka_offset FROM inbox WHERE consumer = $1 AND event_id = $2
+"""
+# After the switch lock: the active set, and the search path onto it for the rest of the
+# transaction, in one round trip (a new statement, so it sees a switch that committed while
+# this transaction waited for the lock).
+_ENTER = """
+SELECT schema_name,
+       set_config('search_path', quote_ident(schema_name) || ', ' || quote_ident($2), true)
+FROM projection_sets WHERE projection = $1 AND state = 'ACTIVE'
+"""
+# The aggregate's version claim and the partition's checkpoint, in one statement: the
+# checkpoint advances whether or not the event is new.
+_CLAIM_AT = """
+WITH checkpoint AS (
+    INSERT INTO p_checkpoints AS c (topic, kafka_partition, kafka_offset) VALUES ($4, $5, $6)
+    ON CONFLICT (topic, kafka_partition) DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset,
+        updated_at = now()
+    WHERE c.kafka_offset < EXCLUDED.kafka_offset
+)
+INSERT INTO p_versions AS p (aggregate, aggregate_id, version) VALUES ($1, $2, $3)
+ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = EXCLUDED.version
+WHERE p.version < EXCLUDED.version
+RETURNING 1
 """
 
 
@@ -38,7 +61,11 @@ class LiveTarget:
 async def apply_live(
     conn: Any, event: IntegrationEvent, envelope: CloudEvent, *, target: LiveTarget
 ) -> bool:
-    """Apply one consumed event to its projection's active set and advance the checkpoint."""
+    """Apply one consumed event to its projection's active set and advance the checkpoint.
+
+    The search path stays on the active set until the transaction ends: the consumer runner
+    commits right after this handler.
+    """
     projection = BY_TOPIC.get(event.TOPIC)
     if projection is None:
         return False
@@ -47,17 +74,35 @@ async def apply_live(
         "SELECT pg_advisory_xact_lock_shared(hashtext($1))",
         switch_lock(target.main_schema, projection),
     )
-    schema = await ensure_active(conn, target.main_schema, projection)
-    position = await conn.fetchrow(_POSITION, target.consumer, envelope.id)
-    await conn.execute(f"SET LOCAL search_path TO {quoted(schema)}, {quoted(target.main_schema)}")
-    applied = await apply_event(conn, event, envelope)
-    if position is not None:
-        await record_position(
-            conn,
-            target.unprefixed(position["topic"]),
-            position["kafka_partition"],
-            position["kafka_offset"],
+    if await conn.fetchval(_ENTER, projection.name, target.main_schema) is None:
+        schema = await ensure_active(conn, target.main_schema, projection)
+        await conn.execute(
+            f"SET LOCAL search_path TO {quoted(schema)}, {quoted(target.main_schema)}"
         )
-    # SET LOCAL ends with the transaction anyway; restore it for anything after us in it.
-    await conn.execute(f"SET LOCAL search_path TO {quoted(target.main_schema)}")
-    return applied
+    position = await _position(conn, envelope, target)
+    writer = WRITERS.get(envelope.type)
+    if position is None or writer is None:
+        applied = await apply_event(conn, event, envelope)
+        if position is not None:
+            await record_position(conn, *position)
+        return applied
+    claimed = await conn.fetchval(
+        _CLAIM_AT, envelope.aggregatetype, envelope.subject, envelope.aggregateversion, *position
+    )
+    if claimed:
+        await writer(conn, event, envelope)
+    return bool(claimed)
+
+
+async def _position(
+    conn: Any, envelope: CloudEvent, target: LiveTarget
+) -> tuple[str, int, int] | None:
+    """Where the event was read: from the consumer runner, else from its inbox row."""
+    found = current_position()
+    if found is None:
+        row = await conn.fetchrow(_POSITION, target.consumer, envelope.id)
+        if row is None:
+            return None
+        found = (row["topic"], row["kafka_partition"], row["kafka_offset"])
+    topic, partition, offset = found
+    return target.unprefixed(topic), partition, offset
