@@ -1,8 +1,8 @@
 """Projection rebuild: the demo year replayed into fresh views tables vs raw aiokafka reading.
 
 The rebuild is the operators' one (``POST /_admin/rebuilds {}`` on the running views service:
-every projection in turn, from offset 0 into a fresh table set, then the switch). Its events per
-second are every record read over the wall time from the request until the last projection
+every projection side by side, from offset 0 into a fresh table set, then the switch). Its events
+per second are every record read over the wall time from the request until the last projection
 switched (``rebuild_runs.finished_at``). The baseline reads the same partitions from offset 0 to
 the same end offsets with a plain aiokafka consumer and the rebuild's own reader settings and
 batch size (``views.adapters.offsets.kafka_reader``), doing nothing with the records. A second
@@ -141,9 +141,9 @@ async def run(stack: Stack) -> list[dict[str, Any]]:
         result(
             "rebuild",
             "events/s replaying the demo year into fresh views tables (POST /_admin/rebuilds {}: "
-            "every projection in turn, read from offset 0, applied, switched) vs a plain aiokafka "
-            "consumer reading the same partitions from 0 to their end with the rebuild's reader "
-            f"settings ({BATCH} records per poll); {ROUNDS} alternating rounds, medians",
+            "every projection side by side, read from offset 0, applied, switched) vs a plain "
+            "aiokafka consumer reading the same partitions from 0 to their end with the rebuild's "
+            f"reader settings ({BATCH} records per poll); {ROUNDS} alternating rounds, medians",
             value=value,
             baseline=base,
             unit="events/s",
