@@ -18,32 +18,23 @@ from shared.http.idempotency import Answer
 # Documents arrive as JSON text (serialised once, by pydantic) and become jsonb in PostgreSQL;
 # text parameters also keep this independent of the connection's json codecs. The NOTIFY that
 # wakes the relay (delivered on commit) rides in the same statement: one round trip, not two.
-_INSERT = """
-WITH written AS (
+_WRITTEN = """
+written AS (
     INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
     SELECT id, topic, key, type, doc::json, $6::text::jsonb
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
          AS t(id, topic, key, type, doc)
     RETURNING 1
-)
-SELECT pg_notify($7, '')
-"""
+)"""
+_INSERT = f"WITH {_WRITTEN}\nSELECT pg_notify($7, '')"
 # The same with the command's Idempotency-Key answer: the last write of an HTTP command is one
 # statement (the key's primary key still refuses a concurrent request that took it first).
-_INSERT_ANSWERED = """
-WITH written AS (
-    INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
-    SELECT id, topic, key, type, doc::json, $6::text::jsonb
-    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
-         AS t(id, topic, key, type, doc)
-    RETURNING 1
-), answered AS (
+_INSERT_ANSWERED = f"""WITH {_WRITTEN}, answered AS (
     INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response)
     VALUES ($8, $9, $10, $11, $12::text::jsonb)
     RETURNING 1
 )
-SELECT pg_notify($7, '')
-"""
+SELECT pg_notify($7, '')"""  # noqa: S608 - constant SQL, no input in it
 
 
 def notify_channel(schema: str) -> str:
@@ -72,14 +63,7 @@ async def add(
     """
     if not envelopes:
         if answer is not None:
-            await idempotency.remember(
-                conn,
-                scope=answer.scope,
-                key=answer.key,
-                body_fingerprint=answer.fingerprint,
-                status_code=answer.status_code,
-                body=answer.body,
-            )
+            await idempotency.store(conn, answer)
         return
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.add must run inside the state change's transaction")

@@ -37,9 +37,9 @@ def clock():
     return SimulatedClock(START)
 
 
-@pytest.fixture(scope="session")
-async def svc(pg_admin_dsn, kafka_bootstrap, sinks, clock):
-    async with start_service(
+def notify_service(pg_admin_dsn, kafka_bootstrap, sinks, clock, **settings):
+    """The notify service in-process, sending into the dev sinks, with the given settings."""
+    return start_service(
         definition,
         Settings,
         pg_admin_dsn=pg_admin_dsn,
@@ -48,6 +48,17 @@ async def svc(pg_admin_dsn, kafka_bootstrap, sinks, clock):
         sandbox_mode=True,
         sink_smtp_port=sinks.smtp_port,
         sink_http_url=sinks.http_url,
+        **settings,
+    )
+
+
+@pytest.fixture(scope="session")
+async def svc(pg_admin_dsn, kafka_bootstrap, sinks, clock):
+    async with notify_service(
+        pg_admin_dsn,
+        kafka_bootstrap,
+        sinks,
+        clock,
         eldercare_duty_officer=DUTY_OFFICER,
         charity_officer=CHARITY_OFFICER,
         dispatch_interval_s=0.1,

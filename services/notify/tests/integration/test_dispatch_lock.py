@@ -17,15 +17,12 @@ import pytest
 
 from notify.adapters.delivery import DISPATCH_LOCK_CLASS, Dispatcher, dispatch_lock_key
 from notify.bootstrap import components
-from notify.config import Settings
 from notify.domain.model import Channel
 from notify.domain.templates import Rendered
-from notify.entrypoints.app import definition
 from notify.service_layer.ports import Address, ChannelAdapter, DeliveryResult
 from shared.clock import SimulatedClock
 from shared.db import init_connection
-from shared.testing import start_service
-from tests.integration.conftest import START
+from tests.integration.conftest import START, notify_service
 from tests.integration.helpers import contact, wait_messages, wait_rows
 
 PROMPT_S = 10.0
@@ -33,15 +30,11 @@ PROMPT_S = 10.0
 
 @pytest.fixture(scope="module")
 async def quiet(pg_admin_dsn, kafka_bootstrap, sinks):
-    async with start_service(
-        definition,
-        Settings,
-        pg_admin_dsn=pg_admin_dsn,
-        kafka_bootstrap=kafka_bootstrap,
-        clock=SimulatedClock(START),
-        sandbox_mode=True,
-        sink_smtp_port=sinks.smtp_port,
-        sink_http_url=sinks.http_url,
+    async with notify_service(
+        pg_admin_dsn,
+        kafka_bootstrap,
+        sinks,
+        SimulatedClock(START),
         workers_enabled=False,  # no dispatcher of its own: the tests run its replicas
         sweep_interval_s=3600,
     ) as harness:

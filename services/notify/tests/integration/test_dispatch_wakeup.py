@@ -11,13 +11,10 @@ import pytest
 
 from notify.adapters.delivery import dispatch_lock_key
 from notify.adapters.doorbell import dispatch_channel
-from notify.config import Settings
-from notify.entrypoints.app import definition
 from shared.clock import SimulatedClock
 from shared.events import eldercare as ec
-from shared.testing import start_service
 from shared.testing.harness import wait_until
-from tests.integration.conftest import START
+from tests.integration.conftest import START, notify_service
 from tests.integration.helpers import contact, inject, messages, wait_messages, wait_rows
 
 POLL_S = 30.0
@@ -27,15 +24,11 @@ BATCH = 4
 
 @pytest.fixture(scope="module")
 async def slow_poll(pg_admin_dsn, kafka_bootstrap, sinks):
-    async with start_service(
-        definition,
-        Settings,
-        pg_admin_dsn=pg_admin_dsn,
-        kafka_bootstrap=kafka_bootstrap,
-        clock=SimulatedClock(START),
-        sandbox_mode=True,
-        sink_smtp_port=sinks.smtp_port,
-        sink_http_url=sinks.http_url,
+    async with notify_service(
+        pg_admin_dsn,
+        kafka_bootstrap,
+        sinks,
+        SimulatedClock(START),
         eldercare_duty_officer=uuid.uuid4(),
         dispatch_interval_s=POLL_S,
         dispatch_batch=BATCH,

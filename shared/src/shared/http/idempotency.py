@@ -113,5 +113,9 @@ async def remember(
     body: Any,
 ) -> None:
     """Store the response in the command's own transaction."""
-    answer = Answer(scope, key, body_fingerprint, status_code, body)
+    await store(conn, Answer(scope, key, body_fingerprint, status_code, body))
+
+
+async def store(conn: Conn, answer: Answer) -> None:
+    """Store a command's answer in its own transaction."""
     await conn.execute(_INSERT, *answer.row())
