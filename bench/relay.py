@@ -102,10 +102,13 @@ async def raw_batches_round(bootstrap: str, topic: str, envs) -> float:
                     timestamp=None, key=key, value=value, headers=headers
                 ):
                     if batch is not None:
+                        batch.close()
                         futures.append(await producer.send_batch(batch, topic, partition=p))
                     batch = batches[p] = producer.create_batch()
                     batch.append(timestamp=None, key=key, value=value, headers=headers)
+            # Closed, as the relay closes its batches: sent at once, not after linger_ms.
             for p, batch in batches.items():
+                batch.close()
                 futures.append(await producer.send_batch(batch, topic, partition=p))
         await asyncio.gather(*futures)
         return len(envs) / (time.perf_counter() - began)
