@@ -18,8 +18,24 @@ import time
 from typing import Any, Protocol
 
 from aiokafka import TopicPartition
+from aiokafka.errors import (
+    CommitFailedError,
+    IllegalGenerationError,
+    IllegalStateError,
+    RebalanceInProgressError,
+    UnknownMemberIdError,
+)
 
 log = logging.getLogger(__name__)
+
+# What a commit raises when the group rebalanced since the records were read.
+REBALANCED = (
+    CommitFailedError,
+    IllegalGenerationError,
+    IllegalStateError,
+    RebalanceInProgressError,
+    UnknownMemberIdError,
+)
 
 QUIET_S = 0.05
 EVERY_S = 0.5
@@ -47,6 +63,7 @@ class OffsetCommitter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.commits = 0
+        self.dropped = 0
 
     def processed(self, consumer: Any, topic: str, partition: int, offset: int) -> None:
         """Note a record as done: the partition resumes after it."""
@@ -77,8 +94,9 @@ class OffsetCommitter:
     async def flush(self) -> None:
         """Commit every pending offset of a partition still assigned to this consumer.
 
-        Raises whatever the commit raised; the offsets then stay pending (a newer one noted
-        meanwhile wins), so the next flush retries them.
+        When the group has rebalanced since, the offsets are dropped (their records come again
+        and the inbox skips them). Raises any other failure; the offsets then stay pending (a
+        newer one noted meanwhile wins), so the next flush retries them.
         """
         consumer = self._consumer
         if consumer is None or not self._next:
@@ -93,6 +111,12 @@ class OffsetCommitter:
         try:
             await consumer.commit(mine)
             self.commits += 1
+        except REBALANCED as exc:
+            # The group moved on: these partitions may be another member's now. Retrying would
+            # only restart the rebalance (every failed commit makes this member rejoin); the
+            # records come again to whoever owns them, and the inbox skips them.
+            self.dropped += 1
+            log.info("offsets not committed: the group rebalanced", extra={"error": repr(exc)})
         except BaseException:
             for tp, offset in mine.items():
                 self._next[tp] = max(offset, self._next.get(tp, offset))

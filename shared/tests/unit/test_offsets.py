@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 from aiokafka import TopicPartition
+from aiokafka.errors import CommitFailedError
 
 from shared.offsets import OffsetCommitter
 
@@ -17,15 +18,18 @@ class FakeConsumer:
     def __init__(self) -> None:
         self.assigned = {A0, A1}
         self.commits: list[dict[TopicPartition, int]] = []
+        self.attempts = 0
         self.failures = 0
+        self.failure: Exception = ConnectionError("coordinator not available")
 
     def assignment(self) -> set[TopicPartition]:
         return set(self.assigned)
 
     async def commit(self, offsets: dict[TopicPartition, int]) -> None:
+        self.attempts += 1
         if self.failures:
             self.failures -= 1
-            raise ConnectionError("coordinator not available")
+            raise self.failure
         self.commits.append(dict(offsets))
 
 
@@ -102,3 +106,22 @@ async def test_flush_raises_and_keeps_offsets_when_the_commit_fails():
     assert committer.pending == {A0: 2}
     await committer.close()
     assert consumer.commits == [{A0: 2}]
+
+
+async def test_offsets_of_a_group_that_rebalanced_are_dropped_not_retried(monkeypatch):
+    # Each failed commit makes the member rejoin: retrying would keep the group rebalancing.
+    monkeypatch.setattr("shared.offsets.RETRY_S", 0.02)
+    consumer = FakeConsumer()
+    consumer.failures = 1
+    consumer.failure = CommitFailedError("the group has already rebalanced")
+    committer = OffsetCommitter(quiet_s=0.02, every_s=10)
+    committer.processed(consumer, "t", 0, 9)
+    await until(lambda: consumer.attempts == 1)
+    await asyncio.sleep(0.1)
+    assert consumer.attempts == 1
+    assert committer.pending == {}
+    assert committer.dropped == 1
+    committer.processed(consumer, "t", 0, 10)  # records read in the new generation commit
+    await until(lambda: consumer.commits)
+    assert consumer.commits == [{A0: 11}]
+    await committer.close()

@@ -76,6 +76,11 @@ class MetricsMiddleware:
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                # Now: the server span ends with the response's last chunk, and the router has
+                # set the route by the time an answer starts.
+                template = getattr(scope.get("route"), "path", None)
+                if template is not None:
+                    name_server_span(scope["method"], template)
             await send(message)
 
         try:
@@ -83,8 +88,6 @@ class MetricsMiddleware:
         finally:
             route: Any = scope.get("route")
             template = getattr(route, "path", None)
-            if template is not None:
-                name_server_span(scope["method"], template)
             self.metrics.http_latency.labels(
                 scope["method"], template or "unmatched", str(status["code"])
             ).observe(time.perf_counter() - began)
