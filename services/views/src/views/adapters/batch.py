@@ -21,7 +21,7 @@ from typing import Any
 
 from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
-from views.adapters.apply import WRITERS
+from views.adapters.apply import SET_VERSIONS, WRITERS
 from views.adapters.setwise import execute_rows
 
 Item = tuple[IntegrationEvent, CloudEvent]
@@ -32,14 +32,6 @@ _VERSIONS = """
 SELECT v.aggregate, v.aggregate_id, v.version
 FROM p_versions v JOIN unnest($1::text[], $2::text[]) AS k (aggregate, aggregate_id)
     USING (aggregate, aggregate_id)
-"""
-
-# The claim of apply.py for every claimed aggregate at once (one row each: the batch's highest).
-_SET_VERSIONS = """
-INSERT INTO p_versions AS p (aggregate, aggregate_id, version)
-SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])
-ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = EXCLUDED.version
-WHERE p.version < EXCLUDED.version
 """
 
 
@@ -152,7 +144,11 @@ async def apply_events(
         outcome.append(True)
     if claimed:
         await conn.execute(
-            _SET_VERSIONS, [k[0] for k in claimed], [k[1] for k in claimed], list(claimed.values())
+            # apply.py's claim for every claimed aggregate at once (one row each: its highest).
+            SET_VERSIONS,
+            [k[0] for k in claimed],
+            [k[1] for k in claimed],
+            list(claimed.values()),
         )
     if known is not None:
         known.staged = claimed

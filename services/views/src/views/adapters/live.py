@@ -12,7 +12,7 @@ from typing import Any
 from shared.consumer import current_position
 from shared.events.base import IntegrationEvent
 from shared.events.envelope import CloudEvent
-from views.adapters.apply import WRITERS, apply_event, record_position
+from views.adapters.apply import WRITERS, apply_event, claim_version_at, record_position
 from views.adapters.sets import ensure_active, quoted, switch_lock
 from views.domain.projections import BY_TOPIC
 
@@ -26,20 +26,6 @@ _ENTER = """
 SELECT schema_name,
        set_config('search_path', quote_ident(schema_name) || ', ' || quote_ident($2), true)
 FROM projection_sets WHERE projection = $1 AND state = 'ACTIVE'
-"""
-# The aggregate's version claim and the partition's checkpoint, in one statement: the
-# checkpoint advances whether or not the event is new.
-_CLAIM_AT = """
-WITH checkpoint AS (
-    INSERT INTO p_checkpoints AS c (topic, kafka_partition, kafka_offset) VALUES ($4, $5, $6)
-    ON CONFLICT (topic, kafka_partition) DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset,
-        updated_at = now()
-    WHERE c.kafka_offset < EXCLUDED.kafka_offset
-)
-INSERT INTO p_versions AS p (aggregate, aggregate_id, version) VALUES ($1, $2, $3)
-ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = EXCLUDED.version
-WHERE p.version < EXCLUDED.version
-RETURNING 1
 """
 
 
@@ -86,12 +72,10 @@ async def apply_live(
         if position is not None:
             await record_position(conn, *position)
         return applied
-    claimed = await conn.fetchval(
-        _CLAIM_AT, envelope.aggregatetype, envelope.subject, envelope.aggregateversion, *position
-    )
+    claimed = await claim_version_at(conn, envelope, *position)
     if claimed:
         await writer(conn, event, envelope)
-    return bool(claimed)
+    return claimed
 
 
 async def _position(
