@@ -12,7 +12,6 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-import asyncpg
 import pytest
 
 from notify.adapters.delivery import DISPATCH_LOCK_CLASS, Dispatcher, dispatch_lock_key
@@ -21,7 +20,7 @@ from notify.domain.model import Channel
 from notify.domain.templates import Rendered
 from notify.service_layer.ports import Address, ChannelAdapter, DeliveryResult
 from shared.clock import SimulatedClock
-from shared.db import init_connection
+from shared.db import create_pool
 from tests.integration.conftest import START, notify_service
 from tests.integration.helpers import contact, wait_messages, wait_rows
 
@@ -60,13 +59,7 @@ async def replica(
     pg_admin_dsn: str, svc, adapters: dict[Channel, ChannelAdapter] | None = None
 ) -> AsyncIterator[Dispatcher]:
     """Another process's dispatcher of ``svc``'s schema, on PostgreSQL sessions of its own."""
-    pool = await asyncpg.create_pool(
-        pg_admin_dsn,
-        min_size=1,
-        max_size=3,
-        init=init_connection,
-        server_settings={"search_path": svc.schema},
-    )
+    pool = await create_pool(pg_admin_dsn, schema=svc.schema, max_size=3)
     try:
         c = components(svc.settings)
         yield Dispatcher(

@@ -18,7 +18,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from fastapi import FastAPI
 
 from shared.clock import Clock
-from shared.db import init_connection
+from shared.db import create_pool
 from shared.events.envelope import CloudEvent
 from shared.events.topics import all_topics
 from shared.kafka import encode_headers
@@ -254,13 +254,7 @@ async def _running(
 ) -> AsyncIterator[Harness]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        pool: asyncpg.Pool = await asyncpg.create_pool(
-            pg_admin_dsn,
-            min_size=1,
-            max_size=4,
-            init=init_connection,
-            server_settings={"search_path": settings.schema_name},
-        )
+        pool = await create_pool(pg_admin_dsn, schema=settings.schema_name, max_size=4)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
                 await _until_ready(client)
