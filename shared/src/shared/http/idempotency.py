@@ -74,12 +74,7 @@ async def replay(
     """
     if lock:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"idem:{scope}:{key}")
-    row = await conn.fetchrow(_SELECT, scope, check_key(key))
-    if row is None:
-        return None
-    if row["fingerprint"] != body_fingerprint:
-        raise Problem(422, "idempotency_key_reused", "该 Idempotency-Key 已用于内容不同的请求")
-    return StoredResponse(status_code=row["status_code"], body=row["response"])
+    return _stored(await conn.fetchrow(_SELECT, scope, check_key(key)), body_fingerprint)
 
 
 async def answer_after_failure(
@@ -96,6 +91,11 @@ async def answer_after_failure(
     with contextlib.suppress(Exception):
         async with pool.acquire() as conn:
             row = await conn.fetchrow(_SELECT, scope, key)
+    return _stored(row, body_fingerprint)
+
+
+def _stored(row: Any, body_fingerprint: str) -> StoredResponse | None:
+    """The stored answer of ``row`` (None without one); 422 when it was for another body."""
     if row is None:
         return None
     if row["fingerprint"] != body_fingerprint:
